@@ -1,0 +1,55 @@
+# 勤快办 — the two commands a newcomer needs: `make run` and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+WORKERS ?= 3
+PYTEST_ARGS ?=
+
+.DEFAULT_GOAL := help
+.PHONY: help run test lint typecheck check messages static migrate demo worker clean
+
+help:
+	@echo "make run   - set up and serve the platform on http://$(HOST):$(PORT) (SQLite, demo data)"
+	@echo "make test  - set up and run the whole test suite"
+	@echo "make lint  - ruff, mypy and the migrations check"
+
+$(VENV)/.installed: pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed pyproject.toml
+	$(PY) -m pip install --quiet -e ".[dev]"
+	@touch $@
+
+messages: $(VENV)/.installed
+	@$(PY) scripts/compile_messages.py
+
+migrate: $(VENV)/.installed messages
+	$(PY) manage.py migrate --noinput
+
+static: $(VENV)/.installed
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+
+demo: migrate
+	$(PY) manage.py seed_demo
+
+# Serves with gunicorn (production-grade WSGI server, static files by WhiteNoise) and runs the
+# background task worker beside it; Ctrl-C stops both. Plain http on localhost, so QKB_HTTPS=0.
+run: demo static
+	@QKB_HTTPS=$${QKB_HTTPS:-0} HOST=$(HOST) PORT=$(PORT) WORKERS=$(WORKERS) scripts/serve.sh
+
+test: $(VENV)/.installed-dev messages
+	QKB_TESTING=1 $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check . || true
+	$(VENV)/bin/mypy qinkuaiban
+	QKB_TESTING=1 $(PY) manage.py makemigrations --check --dry-run
+
+clean:
+	rm -rf $(VENV) var/static

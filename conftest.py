@@ -1,0 +1,45 @@
+"""The fixed cast every test can call on, built by the same code as the demo (identity/demo.py):
+张三 (zhangsan) applies from organ A, 赵六 (zhaoliu) from organ B and must see nothing of his,
+李四 (lisi) is the window clerk and handler of the GOA service centre, 王五 (wangwu) its division
+head, 孙七 (sunqi) a leader, plus the three administrators."""
+
+import pytest
+
+from qinkuaiban.identity.demo import ensure_demo_cast, ensure_organisations
+from qinkuaiban.identity.models import Organisation, User
+
+TEST_PASSWORD = "Qkb-Test-2026!"
+
+
+@pytest.fixture
+def orgs(db: None) -> dict[str, Organisation]:
+    return ensure_organisations()
+
+
+@pytest.fixture
+def cast(db: None) -> dict[str, User]:
+    return ensure_demo_cast(password=TEST_PASSWORD)
+
+
+def _member(name: str):  # type: ignore[no-untyped-def]
+    @pytest.fixture
+    def fixture(cast: dict[str, User]) -> User:
+        return cast[name]
+
+    return fixture
+
+
+zhangsan = _member("zhangsan")
+zhaoliu = _member("zhaoliu")
+lisi = _member("lisi")
+wangwu = _member("wangwu")
+sunqi = _member("sunqi")
+zhouba = _member("zhouba")
+sysadmin = _member("sysadmin")
+secadmin = _member("secadmin")
+auditor = _member("auditor")
+
+
+@pytest.fixture
+def password() -> str:
+    return TEST_PASSWORD

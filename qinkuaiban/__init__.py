@@ -1,0 +1,1 @@
+"""勤快办 — integrated service platform for government offices administrations."""

@@ -1,0 +1,75 @@
+"""The REST API root: `/api/v1/`, OpenAPI at `/api/v1/openapi.json`, docs at `/api/v1/docs`.
+
+Errors everywhere have one shape, `{"code": ..., "detail": ...}`, with the HTTP status of the
+`DomainError` subclass raised by the service.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from qinkuaiban.catalogue.api import router as catalogue_router
+from qinkuaiban.core.errors import DomainError
+from qinkuaiban.identity.api import router as auth_router
+from qinkuaiban.identity.auth import api_auth
+from qinkuaiban.workdays.api import router as workdays_router
+
+api = NinjaAPI(
+    title="勤快办 API",
+    version="1",
+    description=_("REST API of the integrated service platform 勤快办."),
+    urls_namespace="api",
+    docs_url="/docs",
+    auth=api_auth,
+)
+
+
+def _error(request: HttpRequest, status: int, code: str, detail: str) -> HttpResponse:
+    return api.create_response(request, {"code": code, "detail": detail}, status=status)
+
+
+@api.exception_handler(DomainError)
+def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    return _error(request, exc.http_status, exc.code, exc.message)
+
+
+@api.exception_handler(NinjaValidationError)
+def validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    parts = []
+    for error in exc.errors:
+        location = ".".join(str(p) for p in error.get("loc", ()) if p not in ("body", "payload"))
+        parts.append(f"{location}: {error.get('msg', '')}" if location else error.get("msg", ""))
+    return api.create_response(
+        request,
+        {"code": "invalid_input", "detail": "; ".join(parts) or _("Invalid input."),
+         "errors": exc.errors},
+        status=422,
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def authentication_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return _error(request, 401, "not_authenticated", _("Authentication required."))
+
+
+@api.exception_handler(PermissionDenied)
+def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return _error(request, 403, "permission_denied", _("You may not do this."))
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return _error(request, 404, "not_found", _("Not found."))
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return _error(request, exc.status_code, "error", str(exc))
+
+
+api.add_router("/auth", auth_router)
+api.add_router("/workdays", workdays_router)
+api.add_router("/services", catalogue_router)

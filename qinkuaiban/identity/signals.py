@@ -1,0 +1,1 @@
+"""Audit receivers for logins, failures, lockouts and logouts."""

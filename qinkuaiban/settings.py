@@ -1,0 +1,261 @@
+"""Settings for every environment. Production differs from development only by environment
+variables, documented in `.env.example` and `docs/deploy.md`."""
+
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+from qinkuaiban.env import env_bool, env_int, env_list, env_str
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(env_str("QKB_VAR_DIR", str(BASE_DIR / "var")))
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+
+def _persistent_secret(name: str, env_name: str) -> str:
+    """A secret from the environment, else one generated once and kept in var/ (never in git)."""
+    value = env_str(env_name)
+    if value:
+        return value
+    path = VAR_DIR / name
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+DEBUG = env_bool("DEBUG", False)
+SECRET_KEY = _persistent_secret("secret_key", "SECRET_KEY")
+# Key for personal data encrypted at rest (ID numbers); separate from SECRET_KEY so rotating
+# sessions never makes stored data unreadable.
+QKB_FIELD_KEY = _persistent_secret("field_key", "QKB_FIELD_KEY")
+
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_htmx",
+    "template_partials",
+    "ninja",
+    "django_tasks",
+    "django_tasks_db",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "qinkuaiban.core",
+    "qinkuaiban.identity",
+    "qinkuaiban.audit",
+    "qinkuaiban.workdays",
+    "qinkuaiban.notifications",
+    "qinkuaiban.catalogue",
+    "qinkuaiban.web",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "qinkuaiban.core.middleware.SecurityHeadersMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "qinkuaiban.audit.context.AuditContextMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "qinkuaiban.identity.middleware.SessionPolicyMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "qinkuaiban.core.middleware.DatabaseUnavailableMiddleware",
+    # Last, as axes asks: it turns a locked-out login into our own response.
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "qinkuaiban.urls"
+WSGI_APPLICATION = "qinkuaiban.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "qinkuaiban.web.context_processors.platform",
+            ],
+            "builtins": ["django.templatetags.i18n"],
+        },
+    }
+]
+
+# --- Database ------------------------------------------------------------------------------
+# Embedded default: SQLite in var/ with WAL, so the platform runs with no server at all.
+DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'qinkuaiban.sqlite3'}")
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {
+        # IMMEDIATE takes the write lock at BEGIN, so two writers queue instead of one failing
+        # halfway with "database is locked"; WAL lets readers go on while a writer works.
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+            " PRAGMA busy_timeout=20000;"
+        ),
+    }
+else:
+    # Persistent connections: a new connection per request costs list pages ~60 % (DESIGN.md).
+    DATABASES["default"]["CONN_MAX_AGE"] = env_int("DB_CONN_MAX_AGE", 600)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 5
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Identity and security ------------------------------------------------------------------
+AUTH_USER_MODEL = "identity.User"
+LOGIN_URL = "identity:login"
+LOGIN_REDIRECT_URL = "web:home"
+LOGOUT_REDIRECT_URL = "web:home"
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": 8}},
+    {"NAME": "qinkuaiban.identity.passwords.CharacterClassValidator",
+     "OPTIONS": {"min_classes": 3}},
+    {"NAME": "qinkuaiban.identity.passwords.PasswordHistoryValidator",
+     "OPTIONS": {"history": 5}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+# Days before a password must be changed; 0 turns expiry off. [M] 等保: periodic change.
+QKB_PASSWORD_MAX_AGE_DAYS = env_int("QKB_PASSWORD_MAX_AGE_DAYS", 90)
+
+# Lockout: 5 failures lock the account, and separately the address, for 15 minutes.
+AXES_FAILURE_LIMIT = env_int("QKB_LOCKOUT_FAILURES", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("QKB_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "qinkuaiban.identity.views.lockout_response"
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
+AXES_VERBOSE = False
+
+# Idle timeout: every request pushes the expiry 30 minutes forward.
+SESSION_COOKIE_AGE = env_int("QKB_SESSION_IDLE_MINUTES", 30) * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+
+API_TOKEN_TTL_HOURS = env_int("QKB_API_TOKEN_TTL_HOURS", 24)
+OTP_TOTP_ISSUER = env_str("QKB_OTP_ISSUER", "勤快办")
+
+# HTTPS on by default outside DEBUG; the local `make run` demo on plain http turns it off.
+QKB_HTTPS = env_bool("QKB_HTTPS", not DEBUG)
+SECURE_SSL_REDIRECT = QKB_HTTPS
+SESSION_COOKIE_SECURE = QKB_HTTPS
+CSRF_COOKIE_SECURE = QKB_HTTPS
+SECURE_HSTS_SECONDS = 31536000 if QKB_HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = QKB_HTTPS
+SECURE_HSTS_PRELOAD = QKB_HTTPS
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if QKB_HTTPS else None
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Paths the HTTPS redirect leaves alone (health checks from the load balancer).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+# --- Internationalisation ---------------------------------------------------------------------
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
+TIME_ZONE = env_str("TIME_ZONE", "Asia/Shanghai")
+USE_I18N = True
+USE_TZ = True
+LOCALE_PATHS = [BASE_DIR / "qinkuaiban" / "locale"]
+
+# --- Static and media -----------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
+# Uploaded materials live outside the web root and are only served through permission checks.
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+MEDIA_URL = "/media/"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG or env_bool("QKB_TESTING", False)
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+QKB_UPLOAD_MAX_BYTES = env_int("QKB_UPLOAD_MAX_MB", 10) * 1024 * 1024
+
+# --- Background work ------------------------------------------------------------------------
+TASKS = {
+    "default": {
+        "BACKEND": env_str("QKB_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+
+# --- Notifications --------------------------------------------------------------------------
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "qinkuaiban@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+QKB_SMS_BACKEND = env_str("QKB_SMS_BACKEND", "qinkuaiban.notifications.sms.ConsoleSmsBackend")
+QKB_SMS_GATEWAY_URL = env_str("QKB_SMS_GATEWAY_URL")
+QKB_SMS_GATEWAY_TOKEN = env_str("QKB_SMS_GATEWAY_TOKEN")
+
+# --- The platform ---------------------------------------------------------------------------
+QKB_PLATFORM_NAME = env_str("QKB_PLATFORM_NAME", "机关事务一体化服务平台 · 勤快办")
+QKB_ORG_NAME = env_str("QKB_ORG_NAME", "")
+QKB_DEMO_PASSWORD = env_str("QKB_DEMO_PASSWORD", "")
+# Browser tests: "1" makes a missing Chromium a failure instead of a skip (CI sets it).
+QKB_REQUIRE_BROWSER = env_bool("QKB_REQUIRE_BROWSER", False)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+    },
+}

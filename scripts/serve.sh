@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Start the task worker and the web server together; stopping one stops the other.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=.venv/bin/python
+HOST=${HOST:-127.0.0.1}
+PORT=${PORT:-8000}
+WORKERS=${WORKERS:-3}
+
+$PY manage.py db_worker --queue-name default --interval 1 &
+worker=$!
+trap 'kill $worker 2>/dev/null || true' EXIT INT TERM
+
+echo
+echo "勤快办 is serving on http://$HOST:$PORT/  (Ctrl-C stops it)"
+echo
+.venv/bin/gunicorn qinkuaiban.wsgi:application \
+  --bind "$HOST:$PORT" --workers "$WORKERS" --threads 2 \
+  --access-logfile - --graceful-timeout 10 --timeout 60
