@@ -11,6 +11,8 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from qinkuaiban.cases.api import public_router as public_cases_router
+from qinkuaiban.cases.api import router as cases_router
 from qinkuaiban.catalogue.api import router as catalogue_router
 from qinkuaiban.core.errors import DomainError
 from qinkuaiban.identity.api import router as auth_router
@@ -73,3 +75,5 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 api.add_router("/auth", auth_router)
 api.add_router("/workdays", workdays_router)
 api.add_router("/services", catalogue_router)
+api.add_router("/cases", cases_router)
+api.add_router("/public/cases", public_cases_router)

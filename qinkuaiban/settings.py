@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "qinkuaiban.workdays",
     "qinkuaiban.notifications",
     "qinkuaiban.catalogue",
+    "qinkuaiban.cases",
     "qinkuaiban.web",
 ]
 
