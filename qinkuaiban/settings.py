@@ -246,6 +246,8 @@ QKB_SMS_GATEWAY_TOKEN = env_str("QKB_SMS_GATEWAY_TOKEN")
 QKB_PLATFORM_NAME = env_str("QKB_PLATFORM_NAME", "机关事务一体化服务平台 · 勤快办")
 QKB_ORG_NAME = env_str("QKB_ORG_NAME", "")
 QKB_DEMO_PASSWORD = env_str("QKB_DEMO_PASSWORD", "")
+# A TrueType-outline CJK font to embed in PDFs; empty = look in the usual system places.
+QKB_PDF_FONT = env_str("QKB_PDF_FONT", "")
 # Browser tests: "1" makes a missing Chromium a failure instead of a skip (CI sets it).
 QKB_REQUIRE_BROWSER = env_bool("QKB_REQUIRE_BROWSER", False)
 

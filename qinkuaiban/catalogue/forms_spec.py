@@ -1,0 +1,353 @@
+"""An item's application form, declared as data: a list of typed fields stored as JSON on the
+version. This module parses and checks declarations, validates submitted data against them and
+builds a Django form class for HTML pages. Pure: no database.
+
+A declaration is a list of objects:
+
+    {"name": "plate_number", "label": "车牌号码", "type": "text", "required": true,
+     "help": "如：赣A12345", "max_length": 10}
+
+`type` is one of FIELD_TYPES. `choice` fields need `choices`: strings, or objects
+{"value": ..., "label": ...}. `number` fields may set `min` and `max`; text fields `max_length`.
+"""
+
+import datetime
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from qinkuaiban.core.validators import is_valid_id_number, is_valid_mobile, normalise_id_number
+
+FIELD_TYPES = ("text", "textarea", "number", "date", "choice", "id_number", "phone", "file")
+FIELD_TYPE_LABELS = {
+    "text": gettext_lazy("Text"),
+    "textarea": gettext_lazy("Long text"),
+    "number": gettext_lazy("Number"),
+    "date": gettext_lazy("Date"),
+    "choice": gettext_lazy("Choice"),
+    "id_number": gettext_lazy("Resident ID number"),
+    "phone": gettext_lazy("Phone"),
+    "file": gettext_lazy("File"),
+}
+TEXT_TYPES = frozenset({"text", "textarea"})
+NAME_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+# Mainland fixed lines: area code 0xx(x), 7-8 digits, optional extension.
+LANDLINE_RE = re.compile(r"^0\d{2,3}-?\d{7,8}(-\d{1,6})?$")
+DEFAULT_MAX_LENGTH = {"text": 200, "textarea": 2000}
+KNOWN_KEYS = frozenset(
+    {"name", "label", "type", "required", "choices", "help", "max_length", "min", "max"}
+)
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One declared form field, checked and normalised."""
+
+    name: str
+    label: str
+    type: str
+    required: bool = True
+    choices: tuple[tuple[str, str], ...] = ()
+    help: str = ""
+    max_length: int | None = None
+    min: Decimal | None = None
+    max: Decimal | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        """The declaration back as plain JSON data."""
+        data: dict[str, Any] = {
+            "name": self.name, "label": self.label, "type": self.type,
+            "required": self.required,
+        }
+        if self.choices:
+            data["choices"] = [{"value": v, "label": lbl} for v, lbl in self.choices]
+        if self.help:
+            data["help"] = self.help
+        if self.max_length is not None:
+            data["max_length"] = self.max_length
+        for key in ("min", "max"):
+            bound = getattr(self, key)
+            if bound is not None:
+                data[key] = _json_number(bound)
+        return data
+
+    def choice_label(self, value: str) -> str:
+        return dict(self.choices).get(value, value)
+
+
+class DeclarationError(ValueError):
+    """A form declaration is malformed; `errors` lists every problem found."""
+
+    def __init__(self, errors: list[str]) -> None:
+        super().__init__("; ".join(errors))
+        self.errors = errors
+
+
+def _json_number(value: Decimal) -> int | float:
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _decimal(value: Any) -> Decimal | None:
+    if isinstance(value, bool):
+        return None
+    try:
+        return Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        return None
+
+
+def _parse_choices(raw: Any, where: str, errors: list[str]) -> tuple[tuple[str, str], ...]:
+    if not isinstance(raw, list) or not raw:
+        errors.append(_("%(where)s: a choice field needs a non-empty list of choices.")
+                      % {"where": where})
+        return ()
+    choices: list[tuple[str, str]] = []
+    for item in raw:
+        if isinstance(item, str) and item.strip():
+            choices.append((item.strip(), item.strip()))
+        elif (isinstance(item, dict) and isinstance(item.get("value"), str)
+              and item["value"].strip()):
+            label = item.get("label") or item["value"]
+            choices.append((item["value"].strip(), str(label).strip()))
+        else:
+            errors.append(_("%(where)s: each choice is a text or an object with a value and a "
+                            "label.") % {"where": where})
+            return ()
+    values = [value for value, _label in choices]
+    if len(set(values)) != len(values):
+        errors.append(_("%(where)s: choices repeat a value.") % {"where": where})
+    return tuple(choices)
+
+
+def _parse_field(raw: Any, index: int, errors: list[str]) -> FieldSpec | None:
+    where = _("Field %(number)s") % {"number": index + 1}
+    if not isinstance(raw, dict):
+        errors.append(_("%(where)s: each field is an object.") % {"where": where})
+        return None
+    before = len(errors)
+    name = raw.get("name")
+    if not isinstance(name, str) or not NAME_RE.match(name):
+        errors.append(_("%(where)s: the name must be lowercase letters, digits and underscores, "
+                        "starting with a letter (at most 40).") % {"where": where})
+    else:
+        where = _("Field %(number)s (%(name)s)") % {"number": index + 1, "name": name}
+    unknown = sorted(set(raw) - KNOWN_KEYS)
+    if unknown:
+        errors.append(_("%(where)s: unknown keys %(keys)s.")
+                      % {"where": where, "keys": ", ".join(unknown)})
+    label = raw.get("label")
+    if not isinstance(label, str) or not label.strip():
+        errors.append(_("%(where)s: a label is required.") % {"where": where})
+    field_type = raw.get("type")
+    if field_type not in FIELD_TYPES:
+        errors.append(_("%(where)s: the type must be one of %(types)s.")
+                      % {"where": where, "types": ", ".join(FIELD_TYPES)})
+    required = raw.get("required", True)
+    if not isinstance(required, bool):
+        errors.append(_("%(where)s: required must be true or false.") % {"where": where})
+    help_text = raw.get("help", "")
+    if not isinstance(help_text, str):
+        errors.append(_("%(where)s: help must be text.") % {"where": where})
+
+    choices: tuple[tuple[str, str], ...] = ()
+    if field_type == "choice":
+        choices = _parse_choices(raw.get("choices"), where, errors)
+    elif "choices" in raw:
+        errors.append(_("%(where)s: only choice fields have choices.") % {"where": where})
+
+    max_length = raw.get("max_length")
+    if max_length is not None:
+        if field_type not in TEXT_TYPES:
+            errors.append(_("%(where)s: only text fields have a maximum length.")
+                          % {"where": where})
+        elif isinstance(max_length, bool) or not isinstance(max_length, int) or max_length < 1:
+            errors.append(_("%(where)s: the maximum length is a whole number above 0.")
+                          % {"where": where})
+    bounds: dict[str, Decimal | None] = {"min": None, "max": None}
+    for key in ("min", "max"):
+        if raw.get(key) is None:
+            continue
+        if field_type != "number":
+            errors.append(_("%(where)s: only number fields have min and max.")
+                          % {"where": where})
+            continue
+        bounds[key] = _decimal(raw[key])
+        if bounds[key] is None or not bounds[key].is_finite():  # type: ignore[union-attr]
+            errors.append(_("%(where)s: min and max are numbers.") % {"where": where})
+            bounds[key] = None
+    if bounds["min"] is not None and bounds["max"] is not None and bounds["min"] > bounds["max"]:
+        errors.append(_("%(where)s: min is greater than max.") % {"where": where})
+
+    if len(errors) > before:
+        return None
+    return FieldSpec(
+        name=str(name), label=str(label).strip(), type=str(field_type), required=bool(required),
+        choices=choices, help=str(help_text).strip(),
+        max_length=max_length if field_type in TEXT_TYPES else None,
+        min=bounds["min"], max=bounds["max"],
+    )
+
+
+def parse_fields(declaration: Any) -> list[FieldSpec]:
+    """Check a declaration and return its fields; raise DeclarationError listing every problem."""
+    if not isinstance(declaration, list):
+        raise DeclarationError([_("The form declaration must be a list of fields.")])
+    errors: list[str] = []
+    fields = [
+        spec for index, raw in enumerate(declaration)
+        if (spec := _parse_field(raw, index, errors)) is not None
+    ]
+    names = [spec.name for spec in fields]
+    for name in sorted({n for n in names if names.count(n) > 1}):
+        errors.append(_("The field name %(name)s is used more than once.") % {"name": name})
+    if errors:
+        raise DeclarationError(errors)
+    return fields
+
+
+def validate_declaration(value: Any) -> None:
+    """Django validator for a JSON form declaration."""
+    try:
+        parse_fields(value)
+    except DeclarationError as exc:
+        raise ValidationError(exc.errors, code="invalid_form_declaration") from exc
+
+
+def _is_blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _clean_value(spec: FieldSpec, value: Any) -> Any:
+    """The JSON-ready value of one non-blank input; raise ValueError with a message if bad."""
+    if spec.type == "file":
+        size = getattr(value, "size", None)
+        if size is not None and size > settings.QKB_UPLOAD_MAX_BYTES:
+            raise ValueError(_("The file is larger than %(size)s MB.")
+                             % {"size": settings.QKB_UPLOAD_MAX_BYTES // (1024 * 1024)})
+        return value
+    if not isinstance(value, str | int | float | Decimal | datetime.date) or isinstance(
+        value, bool
+    ):
+        raise ValueError(_("Enter a single value."))
+    text = value.isoformat() if isinstance(value, datetime.date) else str(value).strip()
+    if spec.type in TEXT_TYPES:
+        limit = spec.max_length or DEFAULT_MAX_LENGTH[spec.type]
+        if len(text) > limit:
+            raise ValueError(_("Enter at most %(count)s characters.") % {"count": limit})
+        return text
+    if spec.type == "number":
+        number = _decimal(text)
+        if number is None or not number.is_finite():
+            raise ValueError(_("Enter a number."))
+        if spec.min is not None and number < spec.min:
+            raise ValueError(_("Enter a number of at least %(min)s.") % {"min": spec.min})
+        if spec.max is not None and number > spec.max:
+            raise ValueError(_("Enter a number of at most %(max)s.") % {"max": spec.max})
+        return _json_number(number)
+    if spec.type == "date":
+        try:
+            return datetime.date.fromisoformat(text).isoformat()
+        except ValueError:
+            raise ValueError(_("Enter a date as YYYY-MM-DD.")) from None
+    if spec.type == "choice":
+        if text not in dict(spec.choices):
+            raise ValueError(_("Choose one of the offered options."))
+        return text
+    if spec.type == "id_number":
+        if not is_valid_id_number(text):
+            raise ValueError(
+                _("Enter a valid 18-digit resident ID number (check digit and birth date).")
+            )
+        return normalise_id_number(text)
+    # phone: a mobile number or a fixed line with area code.
+    compact = text.replace(" ", "")
+    if not (is_valid_mobile(compact) or LANDLINE_RE.match(compact)):
+        raise ValueError(_("Enter an 11-digit mobile number or a fixed line with area code."))
+    return compact
+
+
+def validate_form_data(
+    fields: Sequence[FieldSpec], data: Mapping[str, Any]
+) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    """Check submitted data against declared fields; return (clean values, errors by field).
+
+    Clean values are JSON-ready (numbers as int/float, dates as ISO text, ID numbers upper-case);
+    file fields pass their value through (an uploaded file or a stored reference). Keys that are
+    not declared are dropped; blank optional fields are left out. ID numbers are sensitive: the
+    caller encrypts them before storing (domain.md §8).
+    """
+    clean: dict[str, Any] = {}
+    errors: dict[str, list[str]] = {}
+    for spec in fields:
+        value = data.get(spec.name)
+        if _is_blank(value):
+            if spec.required:
+                errors[spec.name] = [_("This field is required.")]
+            continue
+        try:
+            clean[spec.name] = _clean_value(spec, value)
+        except ValueError as exc:
+            errors[spec.name] = [str(exc)]
+    return clean, errors
+
+
+class DeclaredForm(forms.Form):
+    """Base of the classes `build_form_class` makes: every rule comes from validate_form_data."""
+
+    specs: tuple[FieldSpec, ...] = ()
+
+    def clean(self) -> dict[str, Any]:
+        raw = {spec.name: self.cleaned_data.get(spec.name) for spec in self.specs}
+        clean, errors = validate_form_data(self.specs, raw)
+        for name, messages in errors.items():
+            for message in messages:
+                self.add_error(name, message)
+        self.cleaned_data = clean
+        return clean
+
+
+def _form_field(spec: FieldSpec) -> forms.Field:
+    # Inputs only shape the widget; checking is left to validate_form_data (one rule set).
+    attrs: dict[str, Any] = {"required": True} if spec.required else {}
+    common: dict[str, Any] = {"label": spec.label, "help_text": spec.help, "required": False}
+    if spec.type == "textarea":
+        return forms.CharField(widget=forms.Textarea(attrs={**attrs, "rows": 4}), **common)
+    if spec.type == "number":
+        bounds = {k: _json_number(v) for k in ("min", "max") if (v := getattr(spec, k)) is not None}
+        return forms.CharField(
+            widget=forms.NumberInput(attrs={**attrs, **bounds, "step": "any"}), **common
+        )
+    if spec.type == "date":
+        return forms.CharField(widget=forms.DateInput(attrs={**attrs, "type": "date"}), **common)
+    if spec.type == "choice":
+        options = [("", "---------"), *spec.choices]
+        return forms.CharField(widget=forms.Select(attrs=attrs, choices=options), **common)
+    if spec.type == "file":
+        return forms.FileField(widget=forms.ClearableFileInput(attrs=attrs), **common)
+    if spec.type == "phone":
+        return forms.CharField(
+            widget=forms.TextInput(attrs={**attrs, "type": "tel", "autocomplete": "tel"}),
+            **common,
+        )
+    if spec.type == "id_number":
+        return forms.CharField(
+            widget=forms.TextInput(attrs={**attrs, "maxlength": 18, "autocomplete": "off"}),
+            **common,
+        )
+    limit = spec.max_length or DEFAULT_MAX_LENGTH["text"]
+    return forms.CharField(widget=forms.TextInput(attrs={**attrs, "maxlength": limit}), **common)
+
+
+def build_form_class(fields: Sequence[FieldSpec]) -> type[DeclaredForm]:
+    """A Django form class for the declared fields; its cleaned_data is validate_form_data's."""
+    attrs: dict[str, Any] = {spec.name: _form_field(spec) for spec in fields}
+    attrs["specs"] = tuple(fields)
+    return type("DeclaredApplicationForm", (DeclaredForm,), attrs)
