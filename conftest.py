@@ -11,6 +11,17 @@ from qinkuaiban.identity.models import Organisation, User
 TEST_PASSWORD = "Qkb-Test-2026!"
 
 
+@pytest.fixture(autouse=True)
+def _immediate_tasks(settings) -> None:  # type: ignore[no-untyped-def]
+    """Tasks enqueued on commit run in-process, so a test sees their effect at once."""
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+            "QUEUES": ["default"],
+        }
+    }
+
+
 @pytest.fixture
 def orgs(db: None) -> dict[str, Organisation]:
     return ensure_organisations()

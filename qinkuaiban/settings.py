@@ -241,6 +241,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 QKB_SMS_BACKEND = env_str("QKB_SMS_BACKEND", "qinkuaiban.notifications.sms.ConsoleSmsBackend")
 QKB_SMS_GATEWAY_URL = env_str("QKB_SMS_GATEWAY_URL")
 QKB_SMS_GATEWAY_TOKEN = env_str("QKB_SMS_GATEWAY_TOKEN")
+# The platform's public address, to make links in e-mails absolute (e.g. https://qkb.example.gov.cn).
+QKB_SITE_URL = env_str("QKB_SITE_URL", "")
+QKB_NOTIFICATION_MAX_ATTEMPTS = env_int("QKB_NOTIFICATION_MAX_ATTEMPTS", 8)
 
 # --- The platform ---------------------------------------------------------------------------
 QKB_PLATFORM_NAME = env_str("QKB_PLATFORM_NAME", "机关事务一体化服务平台 · 勤快办")

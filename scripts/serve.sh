@@ -9,7 +9,10 @@ WORKERS=${WORKERS:-3}
 
 $PY manage.py db_worker --queue-name default --interval 1 &
 worker=$!
-trap 'kill $worker 2>/dev/null || true' EXIT INT TERM
+# The outbox sweeper recovers deliveries whose worker died mid-send (docs/concurrency.md).
+$PY manage.py deliver_notifications --loop --interval 60 &
+sweeper=$!
+trap 'kill $worker $sweeper 2>/dev/null || true' EXIT INT TERM
 
 echo
 echo "勤快办 is serving on http://$HOST:$PORT/  (Ctrl-C stops it)"

@@ -6,3 +6,6 @@ class NotificationsConfig(AppConfig):
     name = "qinkuaiban.notifications"
     label = "notifications"
     verbose_name = _("Notifications")
+
+    def ready(self) -> None:
+        from qinkuaiban.notifications import checks  # noqa: F401 - registers the checks
