@@ -15,6 +15,9 @@ help:
 	@echo "make test  - set up and run the whole test suite"
 	@echo "make lint  - ruff, mypy and the migrations check"
 
+RUN_PACKAGES := gettext fonts-wqy-zenhei
+TEST_PACKAGES := $(RUN_PACKAGES) poppler-utils
+
 $(VENV)/.installed: pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
@@ -26,6 +29,7 @@ $(VENV)/.installed-dev: $(VENV)/.installed pyproject.toml
 	@touch $@
 
 messages: $(VENV)/.installed
+	@scripts/system_packages.sh $(RUN_PACKAGES)
 	@$(PY) scripts/compile_messages.py
 
 migrate: $(VENV)/.installed messages
@@ -43,11 +47,11 @@ run: demo static
 	@QKB_HTTPS=$${QKB_HTTPS:-0} HOST=$(HOST) PORT=$(PORT) WORKERS=$(WORKERS) scripts/serve.sh
 
 test: $(VENV)/.installed-dev messages
+	@scripts/system_packages.sh $(TEST_PACKAGES)
 	QKB_TESTING=1 $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check . || true
 	$(VENV)/bin/mypy qinkuaiban
 	QKB_TESTING=1 $(PY) manage.py makemigrations --check --dry-run
 
