@@ -248,6 +248,8 @@ QKB_NOTIFICATION_MAX_ATTEMPTS = env_int("QKB_NOTIFICATION_MAX_ATTEMPTS", 8)
 # --- The platform ---------------------------------------------------------------------------
 QKB_PLATFORM_NAME = env_str("QKB_PLATFORM_NAME", "机关事务一体化服务平台 · 勤快办")
 QKB_ORG_NAME = env_str("QKB_ORG_NAME", "")
+# The supervision hotline shown in the footer (12345 is the government service hotline).
+QKB_SUPERVISION_PHONE = env_str("QKB_SUPERVISION_PHONE", "12345")
 QKB_DEMO_PASSWORD = env_str("QKB_DEMO_PASSWORD", "")
 # A TrueType-outline CJK font to embed in PDFs; empty = look in the usual system places.
 QKB_PDF_FONT = env_str("QKB_PDF_FONT", "")

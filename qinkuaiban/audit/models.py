@@ -80,3 +80,6 @@ class AuditChainHead(models.Model):
         constraints = [
             models.CheckConstraint(condition=models.Q(id=1), name="audit_chain_head_singleton")
         ]
+
+    def __str__(self) -> str:
+        return f"#{self.sequence} {self.last_hash[:12]}"

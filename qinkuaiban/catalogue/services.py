@@ -135,7 +135,7 @@ def create_item(
 def start_new_version(*, actor: User | None, item: ServiceItem) -> ServiceItemVersion:
     """Copy the current version (materials included) into a new draft for editing."""
     # Lock the item: the version number is issued under it, and only one draft may exist.
-    item = ServiceItem.objects.select_for_update().select_related("handling_org").get(pk=item.pk)
+    item = ServiceItem.objects.select_for_update(of=("self",)).select_related("handling_org").get(pk=item.pk)
     _require_editor(actor, item.handling_org)
     if item.versions.filter(published_at__isnull=True).exists():
         raise Conflict(_("This service already has a draft being edited."), code="draft_exists")
@@ -159,7 +159,7 @@ def start_new_version(*, actor: User | None, item: ServiceItem) -> ServiceItemVe
 
 def _locked_draft(version: ServiceItemVersion) -> ServiceItemVersion:
     locked = (
-        ServiceItemVersion.objects.select_for_update()
+        ServiceItemVersion.objects.select_for_update(of=("self",))
         .select_related("item__handling_org")
         .get(pk=version.pk)
     )
@@ -197,7 +197,9 @@ def update_draft(
 def publish_version(*, actor: User | None, version: ServiceItemVersion) -> ServiceItemVersion:
     """Make a draft the item's current version; from now on it never changes."""
     item = (
-        ServiceItem.objects.select_for_update()
+        # Lock only the item row: PostgreSQL refuses FOR UPDATE on the nullable side of the
+        # outer join to current_version.
+        ServiceItem.objects.select_for_update(of=("self",))
         .select_related("handling_org", "current_version")
         .get(pk=version.item_id)
     )
@@ -242,7 +244,7 @@ def discard_draft(*, actor: User | None, version: ServiceItemVersion) -> None:
 @transaction.atomic
 def retire_item(*, actor: User | None, item: ServiceItem) -> ServiceItem:
     """Take a service out of the public guide; its versions stay for the cases citing them."""
-    item = ServiceItem.objects.select_for_update().select_related("handling_org").get(pk=item.pk)
+    item = ServiceItem.objects.select_for_update(of=("self",)).select_related("handling_org").get(pk=item.pk)
     _require_editor(actor, item.handling_org)
     if item.status != ItemStatus.PUBLISHED:
         raise Conflict(_("Only a published service can be retired."), code="not_published")

@@ -3,6 +3,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from qinkuaiban.audit.review import problem_label
 from qinkuaiban.audit.verification import verify_chain
 
 
@@ -15,7 +16,7 @@ class Command(BaseCommand):
             raise CommandError(
                 _("Audit trail broken at entry #%(sequence)s: %(problem)s (%(checked)s entries "
                   "verified before it).")
-                % {"sequence": report.broken_sequence, "problem": report.problem,
+                % {"sequence": report.broken_sequence, "problem": problem_label(report.problem),
                    "checked": report.checked}
             )
         self.stdout.write(

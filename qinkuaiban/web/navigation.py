@@ -1,0 +1,102 @@
+"""The navigation registry: every page a role can reach from the menu, in menu order.
+
+An entry whose URL name does not resolve (its app is not installed or not written yet) is left
+out, so the menu works while the platform grows and lights up as apps land.
+"""
+
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from qinkuaiban.identity.roles import STAFF_ROLES, Role
+from qinkuaiban.identity.selectors import roles_of
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    label: str | Promise
+    url_name: str
+    # Who may use the page: anyone at all (`anonymous_ok`), any signed-in user (no roles), or
+    # a signed-in user holding at least one of `roles`.
+    roles: frozenset[str] = frozenset()
+    anonymous_ok: bool = False
+    description: str | Promise = ""
+
+
+@dataclass(frozen=True)
+class NavLink:
+    label: str
+    url: str
+    description: str
+    is_current: bool
+
+
+WORKBENCH_ROLES = frozenset(STAFF_ROLES)
+
+REGISTRY: tuple[NavEntry, ...] = (
+    NavEntry(_("Service guide"), "catalogue:home", anonymous_ok=True,
+             description=_("Every service: conditions, materials, time limits and visits.")),
+    NavEntry(_("My cases"), "cases:mine", roles=frozenset({Role.APPLICANT}),
+             description=_("Follow what you applied for and rate the service.")),
+    NavEntry(_("Workbench"), "cases:workbench", roles=WORKBENCH_ROLES,
+             description=_("Cases waiting for you, with their deadlines.")),
+    NavEntry(_("Key tasks"), "supervision:home",
+             roles=frozenset({Role.SUPERVISOR, Role.LEADER, Role.DIVISION_HEAD}),
+             description=_("Key tasks on the battle map until they are closed out.")),
+    NavEntry(_("Energy reports"), "energy:home", roles=frozenset({Role.ENERGY_OFFICER}),
+             description=_("Report and compare energy and water use.")),
+    NavEntry(_("Repairs"), "facilities:home", roles=frozenset({Role.MAINTENANCE_WORKER}),
+             description=_("Repair work orders assigned to you.")),
+    NavEntry(_("Messages"), "notifications:list",
+             description=_("Notices about your cases and tasks.")),
+    NavEntry(_("Accounts"), "identity:users", roles=frozenset({Role.SYSTEM_ADMIN}),
+             description=_("Users, organisations and roles.")),
+    NavEntry(_("Working-day calendar"), "workdays:home", roles=frozenset({Role.SYSTEM_ADMIN}),
+             description=_("Public holidays and make-up working days that drive every deadline.")),
+    NavEntry(_("Security"), "identity:security", roles=frozenset({Role.SECURITY_ADMIN}),
+             description=_("Lockouts, sessions, two-factor and password policy.")),
+    NavEntry(_("Audit log"), "audit:entry_list", roles=frozenset({Role.AUDIT_ADMIN}),
+             description=_("Read, filter, export and verify the audit trail.")),
+)
+
+
+def resolve(url_name: str) -> str | None:
+    """The URL of `url_name`, or None while no app provides it."""
+    try:
+        return reverse(url_name)
+    except NoReverseMatch:
+        return None
+
+
+def may_use(entry: NavEntry, user: object) -> bool:
+    """Whether `user` (possibly anonymous) may use the page behind `entry`."""
+    if entry.anonymous_ok:
+        return True
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if not entry.roles:
+        return True
+    return bool(entry.roles & roles_of(user))  # type: ignore[arg-type]
+
+
+def links_for(user: object, *, current_path: str = "", registry: tuple[NavEntry, ...] = REGISTRY
+              ) -> list[NavLink]:
+    """The menu for `user`: entries they may use whose page exists, in registry order."""
+    links = []
+    for entry in registry:
+        if not may_use(entry, user):
+            continue
+        url = resolve(entry.url_name)
+        if url is None:
+            continue
+        links.append(
+            NavLink(
+                label=str(entry.label),
+                url=url,
+                description=str(entry.description),
+                is_current=bool(current_path) and url != "/" and current_path.startswith(url),
+            )
+        )
+    return links
