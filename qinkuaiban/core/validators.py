@@ -29,7 +29,9 @@ def normalise_id_number(value: str) -> str:
 
 
 def id_number_check_digit(first17: str) -> str:
-    total = sum(int(digit) * weight for digit, weight in zip(first17, ID_NUMBER_WEIGHTS, strict=True))
+    total = sum(
+        int(digit) * weight for digit, weight in zip(first17, ID_NUMBER_WEIGHTS, strict=True)
+    )
     return ID_NUMBER_CHECK[total % 11]
 
 

@@ -5,15 +5,23 @@ from ninja.security import HttpBearer, django_auth
 
 from qinkuaiban.identity.models import User
 
+# The ApiToken that authenticated the request, for `DELETE /auth/token`.
+TOKEN_ATTR = "qkb_api_token"
+
 
 class BearerToken(HttpBearer):
+    """`Authorization: Bearer qkb_…`, a token from `POST /api/v1/auth/token`."""
+
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
-        from qinkuaiban.identity.tokens import user_for_token
+        from qinkuaiban.identity.tokens import token_for_raw
 
-        user = user_for_token(token)
-        if user is not None:
-            request.user = user
-        return user
+        api_token = token_for_raw(token)
+        if api_token is None:
+            return None
+        setattr(request, TOKEN_ATTR, api_token)
+        request.user = api_token.user
+        return api_token.user
 
 
-api_auth = [BearerToken(), django_auth]
+bearer_auth = BearerToken()
+api_auth = [bearer_auth, django_auth]

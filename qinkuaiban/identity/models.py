@@ -94,8 +94,11 @@ class User(AbstractUser):
     id_number_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     id_number_masked = models.CharField(_("ID number"), max_length=18, blank=True, editable=False)
     password_changed_at = models.DateTimeField(_("password changed at"), null=True, blank=True)
+    # Set when an administrator chose the password (a new account, a reset): the person must
+    # replace it at the next sign-in, so nobody else knows the password in use.
+    has_temporary_password = models.BooleanField(_("temporary password"), default=False)
 
-    objects = QkbUserManager()
+    objects = QkbUserManager()  # type: ignore[misc]
 
     REQUIRED_FIELDS = ["real_name"]
 
@@ -169,6 +172,9 @@ class PasswordHistory(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} @ {self.created_at:%Y-%m-%d}"
 
 
 class ApiToken(models.Model):

@@ -4,7 +4,7 @@ from collections.abc import Iterable
 
 from django.db.models import QuerySet
 
-from qinkuaiban.identity.models import Membership, Organisation, User
+from qinkuaiban.identity.models import ApiToken, Membership, Organisation, User
 from qinkuaiban.identity.roles import ADMIN_ROLES
 
 
@@ -68,3 +68,56 @@ def user_by_id_number(id_number: str) -> User | None:
     return User.objects.filter(
         id_number_hash=crypto.keyed_hash(normalise_id_number(id_number))
     ).first()
+
+
+def managed_users(*, actor: User, query: str = "", status: str = "") -> QuerySet[User]:
+    """Accounts the actor administers: all of them for the system administrator, none else.
+    `query` matches username, real name or mobile, or a full ID number through its hash."""
+    from django.db.models import Prefetch, Q
+
+    from qinkuaiban.core import crypto
+    from qinkuaiban.core.validators import is_valid_id_number, normalise_id_number
+    from qinkuaiban.identity.roles import Role
+
+    if not has_role(actor, Role.SYSTEM_ADMIN):
+        return User.objects.none()
+    users = User.objects.prefetch_related(
+        Prefetch("memberships", queryset=Membership.objects.select_related("organisation"))
+    ).order_by("username")
+    query = query.strip()
+    if query:
+        condition = (Q(username__icontains=query) | Q(real_name__icontains=query)
+                     | Q(mobile__startswith=query))
+        if is_valid_id_number(query):
+            condition |= Q(id_number_hash=crypto.keyed_hash(normalise_id_number(query)))
+        users = users.filter(condition)
+    if status == "active":
+        users = users.filter(is_active=True)
+    elif status == "inactive":
+        users = users.filter(is_active=False)
+    return users
+
+
+def get_managed_user(*, actor: User, pk: int) -> User:
+    """One account the actor administers; anything else is a 404."""
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(managed_users(actor=actor), pk=pk)
+
+
+def get_api_token_for_actor(*, actor: User, pk: int) -> ApiToken:
+    """One of the actor's own API tokens; anyone else's is a 404."""
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(ApiToken.objects.filter(user=actor), pk=pk)
+
+
+def admins_without_two_factor() -> list[User]:
+    """Administrator accounts that have not set up their authenticator app yet."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    with_device = TOTPDevice.objects.filter(confirmed=True).values("user_id")
+    return list(
+        User.objects.filter(memberships__role__in=ADMIN_ROLES, is_active=True)
+        .exclude(pk__in=with_device).distinct().order_by("username")
+    )
