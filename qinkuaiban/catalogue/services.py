@@ -135,7 +135,11 @@ def create_item(
 def start_new_version(*, actor: User | None, item: ServiceItem) -> ServiceItemVersion:
     """Copy the current version (materials included) into a new draft for editing."""
     # Lock the item: the version number is issued under it, and only one draft may exist.
-    item = ServiceItem.objects.select_for_update(of=("self",)).select_related("handling_org").get(pk=item.pk)
+    item = (
+        ServiceItem.objects.select_for_update(of=("self",))
+        .select_related("handling_org")
+        .get(pk=item.pk)
+    )
     _require_editor(actor, item.handling_org)
     if item.versions.filter(published_at__isnull=True).exists():
         raise Conflict(_("This service already has a draft being edited."), code="draft_exists")
@@ -244,7 +248,11 @@ def discard_draft(*, actor: User | None, version: ServiceItemVersion) -> None:
 @transaction.atomic
 def retire_item(*, actor: User | None, item: ServiceItem) -> ServiceItem:
     """Take a service out of the public guide; its versions stay for the cases citing them."""
-    item = ServiceItem.objects.select_for_update(of=("self",)).select_related("handling_org").get(pk=item.pk)
+    item = (
+        ServiceItem.objects.select_for_update(of=("self",))
+        .select_related("handling_org")
+        .get(pk=item.pk)
+    )
     _require_editor(actor, item.handling_org)
     if item.status != ItemStatus.PUBLISHED:
         raise Conflict(_("Only a published service can be retired."), code="not_published")
