@@ -22,6 +22,25 @@ def _immediate_tasks(settings) -> None:  # type: ignore[no-untyped-def]
     }
 
 
+@pytest.fixture(autouse=True)
+def _official_calendar_after_flush(request: pytest.FixtureRequest) -> None:
+    """Transactional tests (browser journeys, concurrency) empty every table when they end,
+    including the 2025-2026 calendar a migration seeded; put it back for the next one."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = bool(marker and marker.kwargs.get("transaction")) or bool(
+        {"transactional_db", "live_server"} & set(request.fixturenames)
+    )
+    if not transactional:
+        return
+    request.getfixturevalue("transactional_db")
+    from qinkuaiban.workdays.models import CalendarYear
+    from qinkuaiban.workdays.services import seed_year
+
+    for year in (2025, 2026):
+        if not CalendarYear.objects.filter(year=year).exists():
+            seed_year(actor=None, year=year)
+
+
 @pytest.fixture
 def orgs(db: None) -> dict[str, Organisation]:
     return ensure_organisations()
