@@ -12,6 +12,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from qinkuaiban.cases.api import public_router as public_cases_router
+from qinkuaiban.cases.api_notices import router as case_notices_router
 from qinkuaiban.cases.api import router as cases_router
 from qinkuaiban.catalogue.api import router as catalogue_router
 from qinkuaiban.core.errors import DomainError
@@ -76,4 +77,5 @@ api.add_router("/auth", auth_router)
 api.add_router("/workdays", workdays_router)
 api.add_router("/services", catalogue_router)
 api.add_router("/cases", cases_router)
+api.add_router("/cases", case_notices_router)
 api.add_router("/public/cases", public_cases_router)

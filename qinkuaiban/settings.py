@@ -247,6 +247,20 @@ QKB_SMS_GATEWAY_TOKEN = env_str("QKB_SMS_GATEWAY_TOKEN")
 QKB_SITE_URL = env_str("QKB_SITE_URL", "")
 QKB_NOTIFICATION_MAX_ATTEMPTS = env_int("QKB_NOTIFICATION_MAX_ATTEMPTS", 8)
 
+# --- Cases and their clock ------------------------------------------------------------------
+# Yellow warning at this many working days left, or once this share of the limit is used. [M]
+QKB_CASE_YELLOW_DAYS_LEFT = env_int("QKB_CASE_YELLOW_DAYS_LEFT", 1)
+QKB_CASE_YELLOW_USED_PERCENT = env_int("QKB_CASE_YELLOW_USED_PERCENT", 80)
+# Source: 行政许可法 第四十二条 (+10 working days with the head's approval).
+QKB_CASE_MAX_EXTENSION_DAYS = env_int("QKB_CASE_MAX_EXTENSION_DAYS", 10)
+# 首问负责: a receiver has this many working days to take a transfer over; this transfer number
+# escalates at once to the supervising division.
+QKB_CASE_TRANSFER_DAYS = env_int("QKB_CASE_TRANSFER_DAYS", 1)
+QKB_CASE_ESCALATE_AT_TRANSFER = env_int("QKB_CASE_ESCALATE_AT_TRANSFER", 3)
+QKB_CASE_SUPERVISION_ORG = env_str("QKB_CASE_SUPERVISION_ORG", "goa-supervision")
+QKB_PUBLIC_LOOKUP_PER_MINUTE = env_int("QKB_PUBLIC_LOOKUP_PER_MINUTE", 10)
+QKB_CASE_SWEEP_BATCH = env_int("QKB_CASE_SWEEP_BATCH", 500)
+
 # --- The platform ---------------------------------------------------------------------------
 QKB_PLATFORM_NAME = env_str("QKB_PLATFORM_NAME", "机关事务一体化服务平台 · 勤快办")
 QKB_ORG_NAME = env_str("QKB_ORG_NAME", "")

@@ -1,0 +1,53 @@
+"""The case history: appending one event, and the names of events that are not workflow actions
+(deemed acceptance, escalation, recomputed due dates, …)."""
+
+import json
+from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from qinkuaiban.cases.models import Case, CaseEvent
+from qinkuaiban.cases.workflow import Action
+
+
+class SystemEvent(models.TextChoices):
+    CREATED = "created", _("Draft created")
+    DRAFT_UPDATED = "draft_updated", _("Draft updated")
+    DEEMED_ACCEPTED = "deemed_accepted", _("Deemed accepted (no notice within 5 working days)")
+    TRANSFER_ESCALATED = "transfer_escalated", _("Transfer escalated to the supervising division")
+    DUE_RECOMPUTED = "due_recomputed", _("Due date recomputed after a calendar change")
+    WARNING_RAISED = "warning_raised", _("Deadline warning raised")
+    ATTACHMENT_ADDED = "attachment_added", _("Attachment added")
+
+
+def event_label(action: str) -> str:
+    """The translated name of a history entry's action."""
+    for choices in (Action, SystemEvent):
+        if action in choices.values:
+            return str(choices(action).label)
+    return action
+
+
+def _plain(data: dict[str, Any]) -> dict[str, Any]:
+    plain: dict[str, Any] = json.loads(json.dumps(data, cls=DjangoJSONEncoder))
+    return plain
+
+
+def append_event(
+    *,
+    case: Case,
+    action: str,
+    actor: Any,
+    from_status: str = "",
+    to_status: str = "",
+    reason: str = "",
+    data: dict[str, Any] | None = None,
+) -> CaseEvent:
+    """Add one entry to the case's append-only history (inside the caller's transaction)."""
+    return CaseEvent.objects.create(
+        case=case, action=action, actor=actor if getattr(actor, "pk", None) else None,
+        from_status=from_status, to_status=to_status or from_status, reason=reason,
+        data=_plain(data or {}),
+    )

@@ -1,0 +1,661 @@
+"""Forms of the case pages. They check the shape of the input only; every rule (who may act,
+in which status, the one-time notice, the legal ceiling of an extension, …) is the service's.
+
+Each workflow action has one `ActionForm` subclass in `ACTION_FORMS`: it renders the inputs the
+action needs and calls the action's service function with the cleaned values.
+"""
+
+from collections.abc import Sequence
+from typing import Any, ClassVar
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
+
+from qinkuaiban.cases import services
+from qinkuaiban.cases.kinds import ENQUIRY, ExtraAction
+from qinkuaiban.cases.models import (
+    Case,
+    Channel,
+    Outcome,
+    RejectGround,
+    SpecialProcedure,
+    SupplementRequest,
+)
+from qinkuaiban.cases.workflow import Action
+from qinkuaiban.catalogue.models import Material, Necessity, ServiceItem
+from qinkuaiban.core.errors import NotPermitted
+from qinkuaiban.identity.models import Organisation, OrganisationKind, User
+
+REASON_ROWS = 3
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input (e.g. both sides of a card for one material)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        if not data:
+            return []
+        items = data if isinstance(data, list | tuple) else [data]
+        return [super(MultipleFileField, self).clean(item, initial) for item in items]
+
+
+NECESSITY_HELP: dict[str, Any] = {
+    Necessity.REQUIRED: gettext_lazy("Required: the application cannot be submitted without it."),
+    Necessity.DEFERRABLE: gettext_lazy(
+        "Deferrable (容缺): may follow after acceptance if you do not have it yet."
+    ),
+    Necessity.OPTIONAL: gettext_lazy("Optional."),
+}
+
+
+class MaterialsForm(forms.Form):
+    """One file input per material of the checklist, plus one for anything else."""
+
+    def __init__(self, *args: Any, materials: Sequence[Material], **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "materials")
+        super().__init__(*args, **kwargs)
+        self.materials = list(materials)
+        for material in self.materials:
+            self.fields[f"m{material.pk}"] = MultipleFileField(
+                label=material.name, help_text=NECESSITY_HELP.get(material.necessity, "")
+            )
+        self.fields["other"] = MultipleFileField(
+            label=gettext_lazy("Other files"),
+            help_text=gettext_lazy("Anything else that supports the application."),
+        )
+
+    def rows(self) -> list[tuple[Material | None, forms.BoundField]]:
+        """Each material with its input, in checklist order, then the input for other files."""
+        found: list[tuple[Material | None, forms.BoundField]] = [
+            (material, self[f"m{material.pk}"]) for material in self.materials
+        ]
+        found.append((None, self["other"]))
+        return found
+
+    def files_chosen(self) -> list[services.MaterialFile]:
+        """(material id or None, file) for every chosen file."""
+        chosen: list[services.MaterialFile] = []
+        for material in self.materials:
+            chosen += [(material.pk, f) for f in self.cleaned_data.get(f"m{material.pk}", [])]
+        chosen += [(None, f) for f in self.cleaned_data.get("other", [])]
+        return chosen
+
+
+class ApplyForm(forms.Form):
+    """The hidden one-time token of an application form and which button was pressed."""
+
+    form_token = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    intent = forms.ChoiceField(
+        choices=[("draft", "draft"), ("submit", "submit")], widget=forms.HiddenInput
+    )
+
+
+class QueueFilterForm(forms.Form):
+    """Filters of the work queue; invalid values are ignored rather than refused."""
+
+    status = forms.ChoiceField(label=gettext_lazy("Status"), required=False)
+    warning = forms.ChoiceField(label=gettext_lazy("Warning"), required=False)
+    item = forms.ChoiceField(label=gettext_lazy("Service"), required=False)
+    overdue = forms.BooleanField(label=gettext_lazy("Overdue only"), required=False)
+
+    def __init__(self, *args: Any, statuses: Sequence[tuple[str, Any]],
+                 warnings: Sequence[tuple[str, Any]], items: Sequence[tuple[str, str]],
+                 **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        everything = ("", _("All"))
+        self.fields["status"].choices = [everything, *statuses]  # type: ignore[attr-defined]
+        self.fields["warning"].choices = [everything, *warnings]  # type: ignore[attr-defined]
+        self.fields["item"].choices = [everything, *items]  # type: ignore[attr-defined]
+
+    def filters(self) -> dict[str, Any]:
+        if not self.is_valid():
+            return {"status": "", "warning": "", "item_code": "", "overdue": False}
+        data = self.cleaned_data
+        return {"status": data["status"], "warning": data["warning"],
+                "item_code": data["item"], "overdue": data["overdue"]}
+
+
+class EnquiryForm(forms.Form):
+    """Who asked and how (首问负责); the question itself is the enquiry item's own form."""
+
+    item = forms.ChoiceField(label=gettext_lazy("Kind of enquiry"))
+    channel = forms.ChoiceField(
+        label=gettext_lazy("How the question came in"),
+        choices=[(Channel.PHONE, Channel.PHONE.label), (Channel.WINDOW, Channel.WINDOW.label),
+                 (Channel.ON_SITE, Channel.ON_SITE.label)],
+    )
+    submitter_name = forms.CharField(label=gettext_lazy("Name of the caller or visitor"),
+                                     max_length=60)
+    submitter_contact = forms.CharField(
+        label=gettext_lazy("Contact"), max_length=120, required=False,
+        help_text=gettext_lazy("A phone number or another way to give the answer."),
+    )
+    form_token = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+    def __init__(self, *args: Any, items: Sequence[ServiceItem], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.items = {item.code: item for item in items}
+        self.fields["item"].choices = [  # type: ignore[attr-defined]
+            (item.code, item.current_version.name if item.current_version else item.code)
+            for item in items
+        ]
+
+    def chosen_item(self) -> ServiceItem | None:
+        code = self.data.get(self.add_prefix("item")) or self.initial.get("item")
+        return self.items.get(str(code)) if code else next(iter(self.items.values()), None)
+
+
+class ProgressForm(forms.Form):
+    reference = forms.CharField(
+        label=gettext_lazy("Case number or tracking code"), max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    code = forms.CharField(
+        label=gettext_lazy("Verification code or PIN"), max_length=16,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
+
+class VerifyForm(forms.Form):
+    number = forms.CharField(
+        label=gettext_lazy("Case number"), max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    code = forms.CharField(
+        label=gettext_lazy("Notice verification code"), max_length=16,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
+
+# --- workflow actions ------------------------------------------------------------------------
+
+
+def _reason(*, required: bool, label: Any = None, help_text: Any = "") -> forms.CharField:
+    return forms.CharField(
+        label=label or (pgettext_lazy("case action", "Reason") if required
+                        else pgettext_lazy("case action", "Note")),
+        required=required, max_length=2000, help_text=help_text,
+        widget=forms.Textarea(attrs={"rows": REASON_ROWS}),
+    )
+
+
+class ActionForm(forms.Form):
+    """The inputs of one workflow action on one case; `perform` calls the service."""
+
+    action: ClassVar[str]
+    # Actions that change nothing but the status need no more than a button.
+    is_simple: ClassVar[bool] = False
+    multipart: ClassVar[bool] = False
+    danger: ClassVar[bool] = False
+
+    def __init__(self, *args: Any, case: Case, actor: User, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", self.action)
+        super().__init__(*args, **kwargs)
+        self.case, self.actor = case, actor
+
+    @property
+    def label(self) -> str:
+        return str(Action(self.action).label)
+
+    def perform(self) -> Case:
+        raise NotImplementedError
+
+
+class AcceptForm(ActionForm):
+    action = Action.ACCEPT
+    is_simple = True
+    reason = _reason(required=False)
+
+    def perform(self) -> Case:
+        return services.accept(case=self.case, actor=self.actor,
+                               reason=self.cleaned_data["reason"])
+
+
+class RequestSupplementForm(ActionForm):
+    """补正: a checkbox and a problem for every material of the checklist, plus one free entry."""
+
+    action = Action.REQUEST_SUPPLEMENT
+    reason = _reason(
+        required=True, label=gettext_lazy("Note to the applicant"),
+        help_text=gettext_lazy("Printed on the one-time notice (补正告知书)."),
+    )
+    other_name = forms.CharField(label=gettext_lazy("Other material"), max_length=200,
+                                 required=False)
+    other_problem = forms.CharField(label=gettext_lazy("What is missing or wrong"),
+                                    max_length=500, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.materials = list(self.case.version.materials.all())
+        for material in self.materials:
+            self.fields[f"pick_{material.pk}"] = forms.BooleanField(
+                label=material.name, required=False
+            )
+            self.fields[f"problem_{material.pk}"] = forms.CharField(
+                label=gettext_lazy("What is missing or wrong"), max_length=500, required=False
+            )
+
+    def rows(self) -> list[tuple[Material, forms.BoundField, forms.BoundField]]:
+        return [(m, self[f"pick_{m.pk}"], self[f"problem_{m.pk}"]) for m in self.materials]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        entries: list[dict[str, Any]] = []
+        for material in self.materials:
+            problem = (data.get(f"problem_{material.pk}") or "").strip()
+            if data.get(f"pick_{material.pk}"):
+                if not problem:
+                    self.add_error(f"problem_{material.pk}",
+                                   _("Say what is missing or wrong with this material."))
+                entries.append({"material": material.pk, "problem": problem})
+        other_name = (data.get("other_name") or "").strip()
+        other_problem = (data.get("other_problem") or "").strip()
+        if other_name or other_problem:
+            if not (other_name and other_problem):
+                self.add_error("other_problem", _("Name the material and say what is wrong."))
+            entries.append({"material": None, "name": other_name, "problem": other_problem})
+        if not entries and not self.errors:
+            raise forms.ValidationError(_("Tick at least one material."))
+        data["entries"] = entries
+        return data
+
+    def perform(self) -> Case:
+        return services.request_supplement(
+            case=self.case, actor=self.actor, materials=self.cleaned_data["entries"],
+            reason=self.cleaned_data["reason"],
+        )
+
+
+class SupplementForm(ActionForm):
+    """The applicant uploads what the notice asked for and hands it in."""
+
+    action = Action.SUPPLEMENT
+    multipart = True
+    reason = _reason(required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.requested = self.requested_materials()
+        for entry in self.requested:
+            self.fields[f"file_{entry['key']}"] = MultipleFileField(
+                label=entry["name"], help_text=entry["problem"]
+            )
+
+    def requested_materials(self) -> list[dict[str, Any]]:
+        request = (
+            SupplementRequest.objects.filter(case=self.case, supplied_at__isnull=True)
+            .order_by("-round").first()
+        )
+        items = request.items if request is not None else []
+        return [{"key": entry.get("material") or f"x{index}", "material": entry.get("material"),
+                 "name": entry.get("name", ""), "problem": entry.get("problem", "")}
+                for index, entry in enumerate(items)]
+
+    def files_chosen(self) -> list[services.MaterialFile]:
+        return [(entry["material"], file) for entry in self.requested
+                for file in self.cleaned_data.get(f"file_{entry['key']}", [])]
+
+    def perform(self) -> Case:
+        for material_id, file in self.files_chosen():
+            services.add_attachment(case=self.case, actor=self.actor, file=file,
+                                    material_id=material_id)
+        return services.supplement(case=self.case, actor=self.actor,
+                                   reason=self.cleaned_data["reason"])
+
+
+class SupplyDeferredForm(SupplementForm):
+    action = Action.SUPPLY_DEFERRED
+
+    def requested_materials(self) -> list[dict[str, Any]]:
+        return [{"key": entry.get("material"), "material": entry.get("material"),
+                 "name": entry.get("name", ""), "problem": ""}
+                for entry in self.case.deferred_materials]
+
+
+class AcceptDeferredForm(ActionForm):
+    """容缺受理: which deferrable materials follow, and by when."""
+
+    action = Action.ACCEPT_DEFERRED
+    missing = forms.MultipleChoiceField(
+        label=gettext_lazy("Materials that may follow"), widget=forms.CheckboxSelectMultiple
+    )
+    due_on = forms.DateField(label=gettext_lazy("To be supplied by"),
+                             widget=forms.DateInput(attrs={"type": "date"}))
+    reason = _reason(required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["missing"].choices = [  # type: ignore[attr-defined]
+            (str(m.pk), m.name) for m in self.case.version.materials.all()
+            if m.necessity == Necessity.DEFERRABLE
+        ]
+
+    def perform(self) -> Case:
+        data = self.cleaned_data
+        return services.accept_deferred(
+            case=self.case, actor=self.actor, missing=[int(v) for v in data["missing"]],
+            due_on=data["due_on"], reason=data["reason"],
+        )
+
+
+class RejectForm(ActionForm):
+    action = Action.REJECT
+    danger = True
+    ground = forms.ChoiceField(label=gettext_lazy("Statutory ground"),
+                               choices=RejectGround.choices)
+    competent_agency = forms.CharField(
+        label=gettext_lazy("Competent agency"), max_length=120, required=False,
+        help_text=gettext_lazy("Required when the matter is not within this agency's remit."),
+    )
+    reason = _reason(required=True)
+    remedies = forms.CharField(
+        label=gettext_lazy("Remedies (optional addition)"), required=False, max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=gettext_lazy("The notice always states the right to administrative "
+                               "reconsideration and litigation; add the body to turn to."),
+    )
+
+    def perform(self) -> Case:
+        data = self.cleaned_data
+        return services.reject(
+            case=self.case, actor=self.actor, ground=data["ground"], reason=data["reason"],
+            competent_agency=data["competent_agency"], remedies=data["remedies"],
+        )
+
+
+class StartSpecialForm(ActionForm):
+    action = Action.START_SPECIAL
+    procedure = forms.ChoiceField(label=gettext_lazy("Special procedure"),
+                                  choices=SpecialProcedure.choices)
+    reason = _reason(required=True)
+
+    def perform(self) -> Case:
+        return services.start_special(case=self.case, actor=self.actor,
+                                      procedure=self.cleaned_data["procedure"],
+                                      reason=self.cleaned_data["reason"])
+
+
+class EndSpecialForm(ActionForm):
+    action = Action.END_SPECIAL
+    is_simple = True
+    reason = _reason(required=False)
+
+    def perform(self) -> Case:
+        return services.end_special(case=self.case, actor=self.actor,
+                                    reason=self.cleaned_data["reason"])
+
+
+class ExtendForm(ActionForm):
+    action = Action.EXTEND
+    days = forms.IntegerField(label=gettext_lazy("Extension (working days)"), min_value=1,
+                              max_value=365)
+    reason = _reason(required=True)
+
+    def perform(self) -> Case:
+        return services.extend(case=self.case, actor=self.actor, days=self.cleaned_data["days"],
+                               reason=self.cleaned_data["reason"])
+
+
+class CompleteForm(ActionForm):
+    action = Action.COMPLETE
+    outcome = forms.ChoiceField(label=pgettext_lazy("case", "Outcome"), choices=Outcome.choices,
+                                initial=Outcome.APPROVED, widget=forms.RadioSelect)
+    reason = _reason(
+        required=False, label=gettext_lazy("Reason for the decision"),
+        help_text=gettext_lazy("Required when the application is not approved."),
+    )
+    remedies = forms.CharField(
+        label=gettext_lazy("Remedies"), required=False, max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=gettext_lazy("Required when not approved: administrative reconsideration "
+                               "or litigation, with the body and the time limit."),
+    )
+
+    def perform(self) -> Case:
+        data = self.cleaned_data
+        return services.complete(case=self.case, actor=self.actor, outcome=data["outcome"],
+                                 reason=data["reason"], remedies=data["remedies"])
+
+
+class AnswerEnquiryForm(ActionForm):
+    """An enquiry is completed by answering it."""
+
+    action = Action.COMPLETE
+    reason = forms.CharField(label=gettext_lazy("Answer"), max_length=4000,
+                             widget=forms.Textarea(attrs={"rows": 4}))
+
+    @property
+    def label(self) -> str:
+        return _("Answer the enquiry")
+
+    def perform(self) -> Case:
+        return services.complete(case=self.case, actor=self.actor, outcome=Outcome.APPROVED,
+                                 reason=self.cleaned_data["reason"])
+
+
+class InstantForm(CompleteForm):
+    action = Action.INSTANT
+
+    def perform(self) -> Case:
+        data = self.cleaned_data
+        return services.handle_instantly(case=self.case, actor=self.actor,
+                                         outcome=data["outcome"], reason=data["reason"],
+                                         remedies=data["remedies"])
+
+
+class WithdrawForm(ActionForm):
+    action = Action.WITHDRAW
+    danger = True
+    reason = _reason(required=False)
+
+    def perform(self) -> Case:
+        return services.withdraw(case=self.case, actor=self.actor,
+                                 reason=self.cleaned_data["reason"])
+
+
+class VoidForm(ActionForm):
+    action = Action.VOID
+    danger = True
+    reason = _reason(required=True)
+
+    def perform(self) -> Case:
+        return services.void(case=self.case, actor=self.actor, reason=self.cleaned_data["reason"])
+
+
+class TerminateForm(ActionForm):
+    action = Action.TERMINATE
+    danger = True
+    reason = _reason(required=True)
+
+    def perform(self) -> Case:
+        return services.terminate(case=self.case, actor=self.actor,
+                                  reason=self.cleaned_data["reason"])
+
+
+def transfer_targets(case: Case) -> list[Organisation]:
+    """Organisations a case may be handed to: active GOA divisions and organs, not its own."""
+    return list(
+        Organisation.objects.filter(
+            is_active=True,
+            kind__in=[OrganisationKind.GOA, OrganisationKind.DIVISION, OrganisationKind.ORGAN,
+                      OrganisationKind.INSTITUTION],
+        ).exclude(pk=case.handling_org_id).select_related("parent").order_by("sort_order", "name")
+    )
+
+
+class TransferForm(ActionForm):
+    action = Action.TRANSFER
+    to_org = forms.ChoiceField(label=gettext_lazy("Transfer to"))
+    reason = _reason(required=True)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.targets = {str(org.pk): org for org in transfer_targets(self.case)}
+        self.fields["to_org"].choices = [  # type: ignore[attr-defined]
+            ("", "---------"),
+            *[(pk, f"{org.parent.display_name} · {org.name}" if org.parent else org.name)
+              for pk, org in self.targets.items()],
+        ]
+
+    def perform(self) -> Case:
+        return services.transfer(case=self.case, actor=self.actor,
+                                 to_org=self.targets[self.cleaned_data["to_org"]],
+                                 reason=self.cleaned_data["reason"])
+
+
+class AcceptTransferForm(ActionForm):
+    action = Action.ACCEPT_TRANSFER
+    is_simple = True
+    reason = _reason(required=False)
+
+    def perform(self) -> Case:
+        return services.accept_transfer(case=self.case, actor=self.actor,
+                                        reason=self.cleaned_data["reason"])
+
+
+class RefuseTransferForm(ActionForm):
+    action = Action.REFUSE_TRANSFER
+    danger = True
+    reason = _reason(required=True)
+
+    def perform(self) -> Case:
+        return services.refuse_transfer(case=self.case, actor=self.actor,
+                                        reason=self.cleaned_data["reason"])
+
+
+class RecordVisitForm(ActionForm):
+    action = Action.RECORD_VISIT
+    visited_on = forms.DateField(label=gettext_lazy("Date of the visit"),
+                                 widget=forms.DateInput(attrs={"type": "date"}))
+    purpose = forms.CharField(label=gettext_lazy("Why the applicant came"), max_length=200)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["visited_on"].initial = timezone.localdate()
+
+    def perform(self) -> Case:
+        return services.record_visit(case=self.case, actor=self.actor,
+                                     purpose=self.cleaned_data["purpose"],
+                                     visited_on=self.cleaned_data["visited_on"])
+
+
+class ProposeDoorVisitForm(ActionForm):
+    action = Action.PROPOSE_DOOR_VISIT
+    slot_start = forms.DateTimeField(
+        label=gettext_lazy("Visit starts at"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+    slot_end = forms.DateTimeField(
+        label=gettext_lazy("Visit ends at"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+    address = forms.CharField(label=pgettext_lazy("door-to-door visit", "Address"),
+                              max_length=200)
+
+    def perform(self) -> Case:
+        data = self.cleaned_data
+        return services.propose_door_visit(case=self.case, actor=self.actor,
+                                           slot_start=data["slot_start"],
+                                           slot_end=data["slot_end"], address=data["address"])
+
+
+class ConfirmDoorVisitForm(ActionForm):
+    action = Action.CONFIRM_DOOR_VISIT
+    is_simple = True
+
+    def perform(self) -> Case:
+        return services.confirm_door_visit(case=self.case, actor=self.actor)
+
+
+class RecordDoorVisitForm(ActionForm):
+    action = Action.RECORD_DOOR_VISIT
+    notes = forms.CharField(label=gettext_lazy("What was done"), required=False,
+                            max_length=2000, widget=forms.Textarea(attrs={"rows": REASON_ROWS}))
+
+    def perform(self) -> Case:
+        return services.record_door_visit(case=self.case, actor=self.actor,
+                                          notes=self.cleaned_data["notes"])
+
+
+class CancelDoorVisitForm(ActionForm):
+    action = Action.CANCEL_DOOR_VISIT
+    danger = True
+    reason = _reason(required=True)
+
+    def perform(self) -> Case:
+        return services.cancel_door_visit(case=self.case, actor=self.actor,
+                                          reason=self.cleaned_data["reason"])
+
+
+class UploadForm(forms.Form):
+    """One more file for an open case (staff scanning paper, or the applicant)."""
+
+    file = forms.FileField(label=gettext_lazy("File"))
+    material = forms.ChoiceField(label=gettext_lazy("Material"), required=False)
+
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "upload")
+        super().__init__(*args, **kwargs)
+        self.fields["material"].choices = [  # type: ignore[attr-defined]
+            ("", _("Other file")),
+            *[(str(m.pk), m.name) for m in case.version.materials.all()],
+        ]
+
+    def material_id(self) -> int | None:
+        value = self.cleaned_data.get("material")
+        return int(value) if value else None
+
+
+ACTION_FORMS: dict[str, type[ActionForm]] = {
+    form.action: form
+    for form in (
+        RequestSupplementForm, SupplementForm, SupplyDeferredForm, AcceptForm,
+        AcceptDeferredForm, RejectForm, StartSpecialForm, EndSpecialForm, ExtendForm,
+        CompleteForm, InstantForm, WithdrawForm, VoidForm, TerminateForm, TransferForm,
+        AcceptTransferForm, RefuseTransferForm, RecordVisitForm, ProposeDoorVisitForm,
+        ConfirmDoorVisitForm, RecordDoorVisitForm, CancelDoorVisitForm,
+    )
+}
+
+
+def action_form_class(case: Case, action: str) -> type[ActionForm] | None:
+    """The form of a workflow action for this case (an enquiry is completed by an answer)."""
+    if action == Action.COMPLETE and case.kind == ENQUIRY.slug:
+        return AnswerEnquiryForm
+    return ACTION_FORMS.get(action)
+
+
+class ExtraActionForm(ActionForm):
+    """A domain action a case kind adds beside the table (kinds.ExtraAction)."""
+
+    action = "extra"
+    reason = _reason(required=False)
+
+    def __init__(self, *args: Any, extra: ExtraAction, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", extra.slug)
+        super().__init__(*args, **kwargs)
+        self.extra = extra
+
+    @property
+    def label(self) -> str:
+        return str(self.extra.label)
+
+    def perform(self) -> Case:
+        if not self.extra.is_available(self.case, self.actor):
+            raise NotPermitted(_("You may not take this action on this case."),
+                               code="action_not_permitted")
+        return self.extra.perform(case=self.case, actor=self.actor,
+                                  reason=self.cleaned_data["reason"], data={})

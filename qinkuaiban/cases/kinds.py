@@ -1,0 +1,114 @@
+"""Case kinds: how a domain app plugs its behaviour into the case.
+
+A domain app registers one `CaseKind` per item kind slug in its `AppConfig.ready`:
+
+    from qinkuaiban.cases.kinds import CaseKind, register
+    register(CaseKind(slug="parking", label=_("Parking permit"), on_complete=issue_permit))
+
+The cases app calls the hooks inside the transaction of the action, so the domain's writes
+commit or roll back with the case. It never imports a domain app.
+"""
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from qinkuaiban.cases.models import Case
+    from qinkuaiban.catalogue.models import ServiceItemVersion
+    from qinkuaiban.identity.models import User
+
+# (version, clean form data) -> {field name: [messages]}; empty when the data is acceptable.
+FormValidator = Callable[["ServiceItemVersion", Mapping[str, Any]], Mapping[str, list[str]]]
+CaseHook = Callable[..., None]
+
+
+@dataclass(frozen=True)
+class ExtraAction:
+    """A domain action offered on a case beside the workflow table (e.g. "draw lots")."""
+
+    slug: str
+    label: str | Promise
+    # (case, actor) -> whether the actor may take it now.
+    is_available: Callable[["Case", "User"], bool]
+    # Called as perform(case=..., actor=..., reason=..., data=...); returns the case.
+    perform: Callable[..., "Case"]
+
+
+@dataclass(frozen=True)
+class CaseKind:
+    """Behaviour of one kind of case. Hooks are called with keyword arguments:
+    `validate_form(version, data)`, `on_submit(case=, actor=)`, `on_accept(case=, actor=)`,
+    `on_complete(case=, actor=, outcome=)`."""
+
+    slug: str
+    label: str | Promise
+    validate_form: FormValidator | None = None
+    on_submit: CaseHook | None = None
+    on_accept: CaseHook | None = None
+    on_complete: CaseHook | None = None
+    extra_actions: tuple[ExtraAction, ...] = ()
+    # Any staff member (not only the handling organisation's window) may register the case on
+    # behalf of a caller or visitor, and stays responsible for it (首问负责).
+    registered_by_any_staff: bool = False
+    # Accepted as soon as it is submitted (nothing to check before work starts).
+    accepted_on_submit: bool = False
+    meta: Mapping[str, Any] = field(default_factory=dict)
+
+
+class UnknownCaseKind(LookupError):
+    """No app registered the kind an item names: the app is missing from INSTALLED_APPS."""
+
+    def __init__(self, slug: str) -> None:
+        known = ", ".join(sorted(_registry)) or "none"
+        super().__init__(
+            f"No case kind {slug!r} is registered (registered: {known}). The app providing it "
+            "must call qinkuaiban.cases.kinds.register() in its AppConfig.ready()."
+        )
+        self.slug = slug
+
+
+_registry: dict[str, CaseKind] = {}
+
+
+def register(kind: CaseKind) -> CaseKind:
+    """Register a kind; registering a different kind under a taken slug is an error."""
+    existing = _registry.get(kind.slug)
+    if existing is not None and existing is not kind:
+        raise ValueError(f"The case kind {kind.slug!r} is already registered")
+    _registry[kind.slug] = kind
+    return kind
+
+
+def unregister(slug: str) -> None:
+    """Remove a kind (for tests that register a throw-away kind)."""
+    _registry.pop(slug, None)
+
+
+def get_kind(slug: str) -> CaseKind:
+    """The registered kind; UnknownCaseKind when no app registered it."""
+    try:
+        return _registry[slug]
+    except KeyError:
+        raise UnknownCaseKind(slug) from None
+
+
+def registered_kinds() -> dict[str, CaseKind]:
+    return dict(_registry)
+
+
+GENERIC = CaseKind(slug="generic", label=_("General service"))
+# 咨询: any staff member logs a caller's or visitor's question; the first receiver answers it or
+# transfers it and stays responsible until the receiving organisation takes it over.
+ENQUIRY = CaseKind(
+    slug="enquiry", label=_("Enquiry"), registered_by_any_staff=True, accepted_on_submit=True
+)
+
+
+def register_builtin_kinds() -> None:
+    """Called by the cases app's own AppConfig.ready."""
+    register(GENERIC)
+    register(ENQUIRY)

@@ -1,0 +1,47 @@
+"""Template helpers of the case pages, and the published-commitment box for the guide's item
+page: `{% load cases_tags %}{% commitment_stats item %}`."""
+
+from typing import Any
+
+from django import template
+
+from qinkuaiban.cases.commitments import commitment_stats as stats_of
+from qinkuaiban.cases.models import Status, WarningLevel
+
+register = template.Library()
+
+STATUS_BADGES: dict[str, str] = {
+    Status.DRAFT: "badge-grey",
+    Status.SUBMITTED: "badge-blue",
+    Status.AWAITING_SUPPLEMENT: "badge-yellow",
+    Status.ACCEPTED: "badge-blue",
+    Status.SPECIAL_PROCEDURE: "badge-yellow",
+    Status.COMPLETED: "badge-green",
+    Status.REJECTED: "badge-red",
+    Status.WITHDRAWN: "badge-grey",
+    Status.TERMINATED: "badge-red",
+    Status.VOID: "badge-grey",
+}
+WARNING_BADGES: dict[str, str] = {
+    WarningLevel.NORMAL: "badge-green",
+    WarningLevel.YELLOW: "badge-yellow",
+    WarningLevel.RED: "badge-red",
+}
+
+
+@register.filter
+def status_badge(status: str) -> str:
+    """The badge colour of a case status."""
+    return STATUS_BADGES.get(status, "badge-grey")
+
+
+@register.filter
+def warning_badge(level: str) -> str:
+    """The badge colour of a deadline warning level."""
+    return WARNING_BADGES.get(level, "badge-grey")
+
+
+@register.inclusion_tag("cases/_commitment_stats.html")
+def commitment_stats(item: Any) -> dict[str, Any]:
+    """承诺践诺: the share of the item's cases completed within the promise, last 12 months."""
+    return {"stats": stats_of(item), "item": item}

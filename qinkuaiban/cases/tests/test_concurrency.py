@@ -1,0 +1,72 @@
+"""Real concurrency on PostgreSQL (skipped on SQLite, where writers are serialised anyway):
+numbers under 50 simultaneous submissions, and two handlers taking the same action."""
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.db import connection, connections
+from django.utils import timezone
+
+from qinkuaiban.cases import services
+from qinkuaiban.cases.models import Case, CaseEvent
+from qinkuaiban.cases.tests.factories import submit
+from qinkuaiban.core.errors import Conflict
+from qinkuaiban.identity.models import User
+from qinkuaiban.identity.roles import Role
+from qinkuaiban.identity.services import create_user, grant_role
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def postgres_only(db: None) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL for real row locks")
+
+
+def run_together(workers: list[Callable[[], Any]]) -> list[Any]:
+    """Start every worker at the same moment; return each one's result or exception."""
+    barrier = threading.Barrier(len(workers))
+    results: list[Any] = [None] * len(workers)
+
+    def run(index: int, work: Callable[[], Any]) -> None:
+        try:
+            barrier.wait()
+            results[index] = work()
+        except Exception as exc:
+            results[index] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i, w)) for i, w in enumerate(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+def test_fifty_simultaneous_submissions_get_distinct_gap_free_numbers(item, zhangsan):
+    results = run_together([lambda: submit(item, zhangsan) for _i in range(50)])
+    errors = [r for r in results if isinstance(r, Exception)]
+    assert not errors
+    numbers = sorted(str(n) for n in Case.objects.values_list("number", flat=True))
+    year = timezone.localdate().year
+    assert numbers == [f"QKB{year}{n:06d}" for n in range(1, 51)]
+
+
+def test_two_handlers_accepting_at_once_one_wins_and_the_other_gets_a_conflict(
+    item, zhangsan, lisi, orgs
+):
+    other: User = create_user(actor=None, username="handler2", real_name="冯十一", password=None,
+                              validate_password=False)
+    grant_role(actor=None, user=other, organisation=orgs["goa-service-centre"], role=Role.HANDLER)
+    case = submit(item, zhangsan)
+    results = run_together([lambda: services.accept(case=case, actor=lisi),
+                            lambda: services.accept(case=case, actor=other)])
+    assert sum(isinstance(r, Case) for r in results) == 1
+    conflicts = [r for r in results if isinstance(r, Conflict)]
+    assert len(conflicts) == 1 and conflicts[0].http_status == 409
+    assert CaseEvent.objects.filter(case=case, action="accept").count() == 1

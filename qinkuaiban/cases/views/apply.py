@@ -1,0 +1,206 @@
+"""Applying online: the form generated from the item version's declaration, a file input per
+material, "save draft" and "submit", resuming drafts, and the confirmation page."""
+
+import secrets
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
+
+from qinkuaiban.cases import selectors, services
+from qinkuaiban.cases.forms import ApplyForm, MaterialsForm
+from qinkuaiban.cases.kinds import UnknownCaseKind, get_kind
+from qinkuaiban.cases.models import Case, Status
+from qinkuaiban.cases.views._common import actor_of, case_or_404
+from qinkuaiban.cases.workflow import Action
+from qinkuaiban.catalogue.forms_spec import DeclaredForm, build_form_class, parse_fields
+from qinkuaiban.catalogue.models import Necessity, ServiceItemVersion
+from qinkuaiban.catalogue.presentation import badges, limits_text, visits_text
+from qinkuaiban.catalogue.selectors import get_published_item
+from qinkuaiban.core.errors import DomainError, NotFound
+from qinkuaiban.identity.models import User
+
+FORM_PREFIX = "f"
+KEY_PREFIX = "web:"
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def declared_form(version: ServiceItemVersion, *args: Any, **kwargs: Any) -> DeclaredForm:
+    """The application form the version declares (the catalogue's form machinery)."""
+    form_class = build_form_class(parse_fields(version.form_fields))
+    kwargs["prefix"] = FORM_PREFIX
+    return form_class(*args, **kwargs)
+
+
+def _form_initial(case: Case) -> dict[str, Any]:
+    """A draft's saved values; ID numbers are stored encrypted and must be typed again."""
+    return {name: value for name, value in case.form_data.items() if not isinstance(value, dict)}
+
+
+def _show_error(exc: DomainError, form: DeclaredForm, materials: MaterialsForm) -> None:
+    if exc.field and exc.field in form.fields:
+        form.add_error(exc.field, exc.message)
+    elif exc.field in ("files", "file", "material"):
+        materials.add_error(None, exc.message)
+    else:
+        form.add_error(None, exc.message)
+
+
+def _page(request: HttpRequest, *, version: ServiceItemVersion, form: DeclaredForm,
+          materials: MaterialsForm, meta: dict[str, str], draft: Case | None = None,
+          status: int = 200, kind_missing: bool = False) -> HttpResponse:
+    files_dropped = request.method == "POST" and bool(request.FILES) and (
+        bool(form.errors) or bool(materials.errors))
+    attachments = list(selectors.case_attachments(case=draft)) if draft is not None else []
+    return render(request, "cases/apply.html", {
+        "item": version.item, "version": version, "form": form, "materials": materials,
+        "materials_list": list(version.materials.all()), "meta": meta, "draft": draft,
+        "attachments": attachments, "badges": badges(version), "limits": limits_text(version),
+        "visits": visits_text(version), "files_dropped": files_dropped,
+        "kind_missing": kind_missing, "Necessity": Necessity,
+    }, status=status)
+
+
+def _after_save(request: HttpRequest, case: Case, *, wanted_submit: bool) -> HttpResponse:
+    if case.status == Status.DRAFT:
+        if wanted_submit:
+            messages.info(request, _("This form was already saved as a draft. Check it and "
+                                     "submit it here."))
+        else:
+            messages.success(request, _("The draft was saved. You can come back to it from "
+                                        "“My cases”."))
+        return redirect("cases:draft", pk=case.pk)
+    return redirect("cases:submitted", number=case.number)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def apply(request: HttpRequest, code: str) -> HttpResponse:
+    """Apply for a service: save a draft or submit at once. A hidden one-time token is the
+    idempotency key, so pressing the button twice never makes two cases."""
+    actor = actor_of(request)
+    try:
+        item = get_published_item(code=code)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    version = item.current_version
+    assert version is not None  # a published item has a current version
+    try:
+        get_kind(item.kind)
+        kind_missing = False
+    except UnknownCaseKind:
+        kind_missing = True
+    material_list = list(version.materials.all())
+    if request.method == "GET":
+        return _page(request, version=version, form=declared_form(version),
+                     materials=MaterialsForm(materials=material_list),
+                     meta={"form_token": new_token()}, kind_missing=kind_missing)
+    meta = ApplyForm(request.POST)
+    form = declared_form(version, request.POST, request.FILES)
+    materials = MaterialsForm(request.POST, request.FILES, materials=material_list)
+    token = request.POST.get("form_token", "")[:64] or new_token()
+    valid = form.is_valid() & materials.is_valid()
+    if not meta.is_valid():
+        form.add_error(None, _("The form was incomplete. Please try again."))
+        valid = False
+    if valid:
+        wanted_submit = meta.cleaned_data["intent"] == "submit"
+        try:
+            case = services.submit_case(
+                actor=actor, item=item, form=form.cleaned_data,
+                files=materials.files_chosen(), idempotency_key=KEY_PREFIX + token,
+                submit=wanted_submit,
+            )
+        except DomainError as exc:
+            _show_error(exc, form, materials)
+            return _page(request, version=version, form=form, materials=materials,
+                         meta={"form_token": token}, status=exc.http_status,
+                         kind_missing=kind_missing)
+        return _after_save(request, case, wanted_submit=wanted_submit)
+    return _page(request, version=version, form=form, materials=materials,
+                 meta={"form_token": token}, status=422, kind_missing=kind_missing)
+
+
+def _submitted_instead(actor: User, pk: int) -> HttpResponse:
+    """A draft that was submitted meanwhile (a second click): show its confirmation."""
+    case = selectors.cases_for_actor(actor=actor).filter(pk=pk, number__isnull=False).first()
+    if case is None:
+        raise Http404
+    return redirect("cases:submitted", number=case.number)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def draft(request: HttpRequest, pk: int) -> HttpResponse:
+    """Resume a draft: change the form, add files, save, submit or discard it."""
+    actor = actor_of(request)
+    try:
+        case = selectors.get_draft_for_actor(actor=actor, pk=pk)
+    except NotFound:
+        return _submitted_instead(actor, pk)
+    version = case.version
+    material_list = list(version.materials.all())
+    if request.method == "GET":
+        return _page(request, version=version,
+                     form=declared_form(version, initial=_form_initial(case)),
+                     materials=MaterialsForm(materials=material_list), meta={}, draft=case)
+    intent = request.POST.get("intent", "")
+    if intent == "discard":
+        try:
+            services.withdraw(case=case, actor=actor, reason=_("Draft discarded"))
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            return redirect("cases:draft", pk=case.pk)
+        messages.success(request, _("The draft was discarded."))
+        return redirect("cases:mine")
+    form = declared_form(version, request.POST, request.FILES, initial=_form_initial(case))
+    materials = MaterialsForm(request.POST, request.FILES, materials=material_list)
+    valid = form.is_valid() & materials.is_valid()
+    if intent not in ("draft", "submit"):
+        form.add_error(None, _("The form was incomplete. Please try again."))
+        valid = False
+    if valid:
+        try:
+            case = services.update_draft(case=case, actor=actor, form=form.cleaned_data,
+                                         files=materials.files_chosen())
+            if intent == "submit":
+                case = services.transition_case(case=case, action=Action.SUBMIT, actor=actor)
+        except DomainError as exc:
+            _show_error(exc, form, materials)
+            case.refresh_from_db()
+            return _page(request, version=version, form=form, materials=materials, meta={},
+                         draft=case, status=exc.http_status)
+        return _after_save(request, case, wanted_submit=False)
+    return _page(request, version=version, form=form, materials=materials, meta={}, draft=case,
+                 status=422)
+
+
+@login_required
+@require_safe
+def draft_attachment(request: HttpRequest, pk: int, attachment_id: int) -> FileResponse:
+    """A file of one's own draft."""
+    actor = actor_of(request)
+    try:
+        case = selectors.get_draft_for_actor(actor=actor, pk=pk)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    attachment = selectors.case_attachments(case=case).filter(pk=attachment_id).first()
+    if attachment is None:
+        raise Http404
+    return FileResponse(attachment.file.open("rb"), as_attachment=True,
+                        filename=attachment.original_name, content_type=attachment.content_type)
+
+
+@login_required
+@require_safe
+def submitted(request: HttpRequest, number: str) -> HttpResponse:
+    """The confirmation after submitting: number, verification code, what happens next."""
+    case = case_or_404(actor_of(request), number)
+    return render(request, "cases/submitted.html", {"case": case, "version": case.version})
