@@ -12,8 +12,8 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from qinkuaiban.cases.api import public_router as public_cases_router
-from qinkuaiban.cases.api_notices import router as case_notices_router
 from qinkuaiban.cases.api import router as cases_router
+from qinkuaiban.cases.api_notices import router as case_notices_router
 from qinkuaiban.catalogue.api import router as catalogue_router
 from qinkuaiban.core.errors import DomainError
 from qinkuaiban.identity.api import router as auth_router

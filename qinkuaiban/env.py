@@ -1,4 +1,4 @@
-"""Typed readers for the environment; every setting that differs between machines comes from here."""
+"""Typed readers for the environment: every setting that differs between machines."""
 
 import os
 

@@ -9,8 +9,8 @@ import os
 os.environ.setdefault("QKB_TESTING", "1")
 os.environ.setdefault("QKB_HTTPS", "0")
 
-from qinkuaiban.settings import *  # noqa: E402, F403
-from qinkuaiban.settings import PASSWORD_HASHERS as PRODUCTION_PASSWORD_HASHERS  # noqa: E402
+from qinkuaiban.settings import *  # noqa: F403
+from qinkuaiban.settings import PASSWORD_HASHERS as PRODUCTION_PASSWORD_HASHERS
 
 # Argon2 is deliberately slow; tests hash hundreds of passwords. Production keeps Argon2
 # (asserted by a test against PRODUCTION_PASSWORD_HASHERS).
