@@ -16,6 +16,8 @@ from qinkuaiban.cases.api import router as cases_router
 from qinkuaiban.cases.api_notices import router as case_notices_router
 from qinkuaiban.catalogue.api import router as catalogue_router
 from qinkuaiban.core.errors import DomainError
+from qinkuaiban.feedback.api import evaluation_router, rectifications_router
+from qinkuaiban.feedback.api import router as feedback_router
 from qinkuaiban.identity.api import router as auth_router
 from qinkuaiban.identity.auth import api_auth
 from qinkuaiban.workdays.api import router as workdays_router
@@ -79,3 +81,6 @@ api.add_router("/services", catalogue_router)
 api.add_router("/cases", cases_router)
 api.add_router("/cases", case_notices_router)
 api.add_router("/public/cases", public_cases_router)
+api.add_router("/cases", evaluation_router)
+api.add_router("/feedback", feedback_router)
+api.add_router("/rectifications", rectifications_router)

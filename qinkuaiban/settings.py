@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "qinkuaiban.notifications",
     "qinkuaiban.catalogue",
     "qinkuaiban.cases",
+    "qinkuaiban.feedback",
     "qinkuaiban.web",
 ]
 

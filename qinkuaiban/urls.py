@@ -11,6 +11,7 @@ urlpatterns = [
     path("messages/", include("qinkuaiban.notifications.urls")),
     path("guide/", include("qinkuaiban.catalogue.urls")),
     path("cases/", include("qinkuaiban.cases.urls")),
+    path("feedback/", include("qinkuaiban.feedback.urls")),
     path("django-admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("qinkuaiban.web.urls")),
