@@ -39,7 +39,7 @@ static: $(VENV)/.installed
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 
 demo: migrate
-	$(PY) manage.py seed_demo
+	$(PY) manage.py seed_demo --url http://$(HOST):$(PORT)/
 
 # Serves with gunicorn (production-grade WSGI server, static files by WhiteNoise) and runs the
 # background task worker beside it; Ctrl-C stops both. Plain http on localhost, so QKB_HTTPS=0.

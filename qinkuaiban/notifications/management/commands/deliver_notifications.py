@@ -28,7 +28,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         while True:
             summary = outbox.deliver_all_due(batch_size=options["batch_size"])
-            self._report(summary)
+            # In a loop, only runs that did something are worth a line in the server log.
+            if not options["loop"] or summary.attempted:
+                self._report(summary)
             if not options["loop"]:
                 return
             close_old_connections()
