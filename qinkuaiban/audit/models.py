@@ -1,20 +1,10 @@
-from typing import Any, NoReturn
-
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from qinkuaiban.core.append_only import AppendOnlyError, AppendOnlyModel
 
-class AppendOnlyError(Exception):
-    """Raised on any attempt to change or remove an audit entry."""
-
-
-class AuditQuerySet(models.QuerySet["AuditEntry"]):
-    def update(self, **kwargs: Any) -> NoReturn:
-        raise AppendOnlyError("Audit entries cannot be changed")
-
-    def delete(self) -> NoReturn:
-        raise AppendOnlyError("Audit entries cannot be deleted")
+__all__ = ["AppendOnlyError", "AuditChainHead", "AuditEntry", "Outcome"]
 
 
 class Outcome(models.TextChoices):
@@ -23,7 +13,7 @@ class Outcome(models.TextChoices):
     DENIED = "denied", _("Denied")
 
 
-class AuditEntry(models.Model):
+class AuditEntry(AppendOnlyModel):
     """One audited event. Append-only (refused here and by database triggers) and chained: each
     entry's hash covers its content and the previous entry's hash, so a changed or removed row
     breaks the chain at that point (`manage.py verify_audit_trail`)."""
@@ -48,8 +38,6 @@ class AuditEntry(models.Model):
     prev_hash = models.CharField(max_length=64, editable=False)
     entry_hash = models.CharField(max_length=64, unique=True, editable=False)
 
-    objects = AuditQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit entries")
@@ -58,14 +46,6 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.sequence} {self.action}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise AppendOnlyError("Audit entries cannot be changed")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
-        raise AppendOnlyError("Audit entries cannot be deleted")
 
 
 class AuditChainHead(models.Model):

@@ -1,7 +1,6 @@
 """Cases (办件): the universal unit of work, its append-only history, clock stops, supplement
 notices, attachments, transfers, visits and the per-year number counter."""
 
-from typing import Any, NoReturn
 
 from django.conf import settings
 from django.db import models
@@ -9,6 +8,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from qinkuaiban.cases.workflow import Action, Status
+from qinkuaiban.core.append_only import AppendOnlyError, AppendOnlyModel
 from qinkuaiban.core.models import TimeStampedModel
 
 __all__ = [  # noqa: RUF022 — grouped by meaning, not alphabet
@@ -17,10 +17,6 @@ __all__ = [  # noqa: RUF022 — grouped by meaning, not alphabet
     "Case", "CaseEvent", "ClockStop", "SupplementRequest", "Attachment", "Transfer",
     "DoorToDoorVisit", "Visit", "CaseNumberSequence", "LookupThrottle",
 ]
-
-
-class AppendOnlyError(Exception):
-    """Raised on any attempt to change or remove a case event."""
 
 
 class Channel(models.TextChoices):
@@ -276,15 +272,7 @@ class Case(TimeStampedModel):
         return (self.promised_days or 0) + self.extension_days
 
 
-class CaseEventQuerySet(models.QuerySet["CaseEvent"]):
-    def update(self, **kwargs: Any) -> NoReturn:
-        raise AppendOnlyError("Case events cannot be changed")
-
-    def delete(self) -> NoReturn:
-        raise AppendOnlyError("Case events cannot be deleted")
-
-
-class CaseEvent(models.Model):
+class CaseEvent(AppendOnlyModel):
     """One step in a case's history. Append-only: refused here and by database triggers."""
 
     case = models.ForeignKey(
@@ -301,8 +289,6 @@ class CaseEvent(models.Model):
     data = models.JSONField(_("data"), default=dict, blank=True)
     created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
 
-    objects = CaseEventQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("case event")
         verbose_name_plural = _("case events")
@@ -310,14 +296,6 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case} {self.action}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise AppendOnlyError("Case events cannot be changed")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
-        raise AppendOnlyError("Case events cannot be deleted")
 
     @property
     def action_label(self) -> str:
