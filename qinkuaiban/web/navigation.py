@@ -38,6 +38,9 @@ WORKBENCH_ROLES = frozenset(STAFF_ROLES)
 REGISTRY: tuple[NavEntry, ...] = (
     NavEntry(_("Service guide"), "catalogue:home", anonymous_ok=True,
              description=_("Every service: conditions, materials, time limits and visits.")),
+    NavEntry(_("Track a case"), "cases:progress", anonymous_ok=True,
+             description=_("Follow a case with its number and verification code, no sign-in "
+                           "needed.")),
     NavEntry(_("My cases"), "cases:mine", roles=frozenset({Role.APPLICANT}),
              description=_("Follow what you applied for and rate the service.")),
     NavEntry(_("Workbench"), "cases:queue", roles=WORKBENCH_ROLES,

@@ -23,6 +23,8 @@ CHROMIUM_ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    # Chromium's own widgets (file pickers, date inputs) in Chinese, like a user's browser here.
+    "--lang=zh-CN",
 ]
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
