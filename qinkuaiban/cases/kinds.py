@@ -7,10 +7,14 @@ A domain app registers one `CaseKind` per item kind slug in its `AppConfig.ready
 
 The cases app calls the hooks inside the transaction of the action, so the domain's writes
 commit or roll back with the case. It never imports a domain app.
+
+An app that must hear of every completed case, whatever its kind (the rating invitation of
+好差评), connects to `qinkuaiban.cases.signals.case_completed`: `get_kind` hands out each kind
+with its `on_complete` followed by that signal, so it is sent in the same transaction.
 """
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from django.utils.functional import Promise
@@ -72,6 +76,8 @@ class UnknownCaseKind(LookupError):
 
 
 _registry: dict[str, CaseKind] = {}
+# The registered kinds as handed out: on_complete followed by the case_completed signal.
+_signalling: dict[str, CaseKind] = {}
 
 
 def register(kind: CaseKind) -> CaseKind:
@@ -80,20 +86,40 @@ def register(kind: CaseKind) -> CaseKind:
     if existing is not None and existing is not kind:
         raise ValueError(f"The case kind {kind.slug!r} is already registered")
     _registry[kind.slug] = kind
+    _signalling.pop(kind.slug, None)
     return kind
 
 
 def unregister(slug: str) -> None:
     """Remove a kind (for tests that register a throw-away kind)."""
     _registry.pop(slug, None)
+    _signalling.pop(slug, None)
+
+
+def _completion_hook(own: CaseHook | None) -> CaseHook:
+    def on_complete(*, case: "Case", actor: "User | None", outcome: str) -> None:
+        from qinkuaiban.cases.signals import case_completed
+
+        if own is not None:
+            own(case=case, actor=actor, outcome=outcome)
+        case_completed.send(sender=type(case), case=case, actor=actor, outcome=outcome)
+
+    return on_complete
 
 
 def get_kind(slug: str) -> CaseKind:
-    """The registered kind; UnknownCaseKind when no app registered it."""
+    """The registered kind (its on_complete also sends `case_completed`); UnknownCaseKind
+    when no app registered it."""
+    found = _signalling.get(slug)
+    if found is not None:
+        return found
     try:
-        return _registry[slug]
+        kind = _registry[slug]
     except KeyError:
         raise UnknownCaseKind(slug) from None
+    found = replace(kind, on_complete=_completion_hook(kind.on_complete))
+    _signalling[slug] = found
+    return found
 
 
 def registered_kinds() -> dict[str, CaseKind]:

@@ -1,0 +1,147 @@
+"""好差评: the invitation on completion and the rating itself. A bad rating opens its
+rectification in the same transaction."""
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from qinkuaiban.audit.services import record
+from qinkuaiban.cases.models import Case, Channel, Status
+from qinkuaiban.core.errors import Conflict, InvalidInput, NotPermitted
+from qinkuaiban.feedback import notifying
+from qinkuaiban.feedback.conf import days
+from qinkuaiban.feedback.models import Evaluation, RatingInvitation
+from qinkuaiban.feedback.rules import FeedbackKind, RatedObject, RatingChannel, rating_errors
+from qinkuaiban.feedback.services._common import deadline, refuse_admin, today
+from qinkuaiban.feedback.services.rectifications import open_rectification
+from qinkuaiban.identity.models import User
+
+COMMENT_LIMIT = 1000
+
+
+def rating_channel(case: Case) -> str:
+    """Online cases use the online indicator set; window, phone and on-site ones the on-site set."""
+    return RatingChannel.ONLINE if case.channel == Channel.ONLINE else RatingChannel.ON_SITE
+
+
+def is_rateable_kind(kind: str) -> bool:
+    """Complaints and suggestions are answered and judged through their reply, not rated."""
+    return kind not in FeedbackKind.values
+
+
+def staff_rateable(case: Case) -> bool:
+    """Window-handled cases rate the staff member who handled them besides the service."""
+    return case.channel == Channel.WINDOW and case.responsible_id is not None
+
+
+@transaction.atomic
+def invite_rating(*, case: Case) -> RatingInvitation | None:
+    """Open the rating window of a completed case (once) and, for an online case, ask the
+    applicant by message and SMS; window cases are rated at the counter."""
+    if not is_rateable_kind(case.kind) or case.status != Status.COMPLETED:
+        return None
+    existing = RatingInvitation.objects.filter(case=case).first()
+    if existing is not None:
+        return existing
+    start = timezone.localdate(case.completed_at) if case.completed_at else today()
+    due = deadline(start, days("QKB_FEEDBACK_RATING_WINDOW_DAYS"))
+    invitation = RatingInvitation.objects.create(
+        case=case, channel=rating_channel(case), invited_at=timezone.now(), expires_on=due.date,
+        expires_provisional=due.provisional,
+    )
+    record(action="feedback.rating_invited", target=case, organisation=case.handling_org_id,
+           changes={"channel": invitation.channel, "expires_on": due.date})
+    if case.channel == Channel.ONLINE:
+        notifying.rating_invited(case=case)
+    return invitation
+
+
+def rating_closes_on(case: Case) -> dt.date | None:
+    """The last day the case may be rated (the invitation's, else counted from completion)."""
+    invitation = RatingInvitation.objects.filter(case=case).first()
+    if invitation is not None:
+        return invitation.expires_on
+    if case.completed_at is None:
+        return None
+    start = timezone.localdate(case.completed_at)
+    return deadline(start, days("QKB_FEEDBACK_RATING_WINDOW_DAYS")).date
+
+
+def _check_rating(case: Case, *, rated_object: str, level: Any, scores: Any) -> str:
+    if not is_rateable_kind(case.kind):
+        raise Conflict(_("Complaints and suggestions are judged through their reply."),
+                       code="not_rateable")
+    if case.status != Status.COMPLETED:
+        raise Conflict(_("A case can be rated once it is completed."), code="not_completed")
+    closes_on = rating_closes_on(case)
+    if closes_on is None or today() > closes_on:
+        raise Conflict(_("The time to rate this case has ended."), code="rating_closed")
+    if rated_object not in RatedObject.values:
+        raise InvalidInput(_("Rate the service or the staff member."), code="invalid_object",
+                           field="rated_object")
+    channel = rating_channel(case)
+    if rated_object == RatedObject.STAFF:
+        if not staff_rateable(case):
+            raise Conflict(_("Only cases handled at a window rate the staff member."),
+                           code="no_staff_to_rate")
+        channel = RatingChannel.ON_SITE
+    errors = rating_errors(channel=channel, level=level, scores=scores)
+    if errors:
+        field, message = next(iter(errors.items()))
+        raise InvalidInput(message, code=f"invalid_{field}", field=field)
+    return channel
+
+
+@transaction.atomic
+def rate_case(
+    *,
+    case: Case,
+    actor: User | None,
+    level: int,
+    scores: Mapping[str, int],
+    comment: str = "",
+    rated_object: str = RatedObject.ITEM,
+    at_counter: bool = False,
+) -> Evaluation:
+    """One rating of a completed case by its applicant (signed in, or at the counter with the
+    token the clerk showed). Conflict when already rated, not completed or the window closed."""
+    # Lock the case: two submissions of the same form race to the unique constraint otherwise.
+    case = (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("item", "handling_org", "responsible", "applicant", "version")
+        .get(pk=case.pk)
+    )
+    refuse_admin(actor)
+    if not at_counter and (actor is None or case.applicant_id != actor.pk):
+        raise NotPermitted(_("Only the applicant may rate this case."), code="not_applicant")
+    channel = _check_rating(case, rated_object=rated_object, level=level, scores=scores)
+    if Evaluation.objects.filter(case=case, rated_object=rated_object).exists():
+        raise Conflict(_("You have already rated this."), code="already_rated")
+    comment = (comment or "").strip()
+    if len(comment) > COMMENT_LIMIT:
+        raise InvalidInput(_("At most %(limit)s characters.") % {"limit": COMMENT_LIMIT},
+                           code="too_long", field="comment")
+    try:
+        with transaction.atomic():
+            evaluation = Evaluation.objects.create(
+                case=case, item=case.item, organisation=case.handling_org,
+                rated_object=rated_object,
+                staff=case.responsible if rated_object == RatedObject.STAFF else None,
+                channel=channel, level=level, scores=dict(scores), comment=comment,
+                rater=case.applicant, rater_name=case.applicant_display[:60],
+                is_real_name=case.applicant_id is not None or not case.tracking_code,
+                at_counter=at_counter,
+            )
+    except IntegrityError:
+        raise Conflict(_("You have already rated this."), code="already_rated") from None
+    record(action="feedback.case_rated", actor=actor, target=evaluation,
+           organisation=case.handling_org,
+           changes={"case": case.number, "rated_object": rated_object, "level": level,
+                    "scores": dict(scores), "at_counter": at_counter})
+    if evaluation.is_bad:
+        open_rectification(evaluation=evaluation)
+    return evaluation

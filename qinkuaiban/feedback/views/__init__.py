@@ -1,0 +1,1 @@
+"""The feedback pages, mounted at /feedback/ (namespace `feedback`)."""

@@ -1,0 +1,127 @@
+"""Rating a completed case: the applicant's page (linked from the invitation and the case page),
+the counter page the window clerk shows with its QR code, and the page that code opens."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_safe
+
+from qinkuaiban.cases.models import Case
+from qinkuaiban.cases.selectors import get_case_for_actor
+from qinkuaiban.core.errors import DomainError, NotFound
+from qinkuaiban.feedback import selectors, services
+from qinkuaiban.feedback.conf import days
+from qinkuaiban.feedback.counter import case_for_counter_token, issue_counter_token, qr_svg
+from qinkuaiban.feedback.forms import RatingForm
+from qinkuaiban.feedback.rules import RatedObject, RatingChannel
+from qinkuaiban.feedback.services.evaluations import rating_channel
+from qinkuaiban.feedback.views._common import actor_of, form_error, signed_in, staff_of
+
+
+def _forms(case: Case, state: selectors.RatingState, data: Any = None,
+           posted: str = "") -> dict[str, RatingForm]:
+    forms: dict[str, RatingForm] = {}
+    if state.may_rate_item:
+        forms[RatedObject.ITEM] = RatingForm(
+            data if posted == RatedObject.ITEM else None, channel=rating_channel(case),
+            prefix=RatedObject.ITEM)
+    if state.may_rate_staff:
+        forms[RatedObject.STAFF] = RatingForm(
+            data if posted == RatedObject.STAFF else None, channel=RatingChannel.ON_SITE,
+            prefix=RatedObject.STAFF)
+    return forms
+
+
+def _rate(request: HttpRequest, case: Case, *, actor: Any, at_counter: bool,
+          template: str, extra: dict[str, Any]) -> HttpResponse:
+    state = selectors.rating_state(case=case)
+    posted = request.POST.get("rated_object", "") if request.method == "POST" else ""
+    forms = _forms(case, state, request.POST, posted)
+    status = 200
+    form = forms.get(posted)
+    if request.method == "POST":
+        status = 422
+        if form is None:
+            status = 409
+            messages.error(request, _("This has already been rated, or rating has ended."))
+        elif form.is_valid():
+            try:
+                services.rate_case(case=case, actor=actor, level=form.cleaned_data["level"],
+                                   scores=form.scores(), comment=form.cleaned_data["comment"],
+                                   rated_object=posted, at_counter=at_counter)
+            except DomainError as exc:
+                form_error(form, exc)
+                status = exc.http_status
+            else:
+                messages.success(request, _("Thank you for your rating."))
+                return redirect(request.get_full_path())
+    state = selectors.rating_state(case=case) if status == 409 else state
+    context = {"case": case, "state": state, "forms": forms,
+               "ratings": list(selectors.evaluations_of_case(case=case)), **extra}
+    return render(request, template, context, status=status)
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def rate(request: HttpRequest, number: str) -> HttpResponse:
+    """The applicant rates their completed case (the service; the staff member at a window)."""
+    actor = actor_of(request)
+    try:
+        case = selectors.get_rateable_case(actor=actor, number=number)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    return _rate(request, case, actor=actor, at_counter=False, template="feedback/rate.html",
+                 extra={})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def rate_with_code(request: HttpRequest, token: str) -> HttpResponse:
+    """The page the counter's QR code opens: rate this one case without signing in."""
+    try:
+        case = case_for_counter_token(token)
+    except NotFound as exc:
+        return render(request, "feedback/rate_expired.html", {"message": exc.message},
+                      status=404)
+    actor = signed_in(request)
+    return _rate(request, case, actor=actor, at_counter=True, template="feedback/rate.html",
+                 extra={"at_counter": True})
+
+
+@login_required
+@require_safe
+def counter(request: HttpRequest) -> HttpResponse:
+    """Window cases completed today and not rated yet: the clerk opens one to show its code."""
+    actor = staff_of(request)
+    return render(request, "feedback/counter_list.html",
+                  {"cases": selectors.window_cases_to_rate(actor=actor)[:50]})
+
+
+@never_cache
+@login_required
+@require_safe
+def counter_code(request: HttpRequest, number: str) -> HttpResponse:
+    """The QR code of a short-lived rating link for one completed window case."""
+    actor = staff_of(request)
+    try:
+        case = get_case_for_actor(actor=actor, number=number)
+        token = issue_counter_token(case=case, actor=actor)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    except DomainError as exc:
+        return render(request, "feedback/counter_code.html", {"case": case,
+                                                              "error": exc.message},
+                      status=exc.http_status)
+    url = request.build_absolute_uri(reverse("feedback:rate_with_code", kwargs={"token": token}))
+    return render(request, "feedback/counter_code.html", {
+        "case": case, "url": url, "qr": qr_svg(url),
+        "minutes": days("QKB_FEEDBACK_COUNTER_TOKEN_MINUTES"),
+        "state": selectors.rating_state(case=case),
+    })
