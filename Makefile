@@ -8,7 +8,7 @@ WORKERS ?= 3
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint typecheck check messages static migrate demo worker clean
+.PHONY: help run test lint messages static migrate demo backup clean
 
 help:
 	@echo "make run   - set up and serve the platform on http://$(HOST):$(PORT) (SQLite, demo data)"
@@ -54,6 +54,9 @@ lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy qinkuaiban
 	QKB_TESTING=1 $(PY) manage.py makemigrations --check --dry-run
+
+backup: $(VENV)/.installed
+	$(PY) manage.py backup
 
 clean:
 	rm -rf $(VENV) var/static

@@ -16,3 +16,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("qinkuaiban.web.urls")),
 ]
+
+# A database that is away is a 503 wherever it surfaces, also in middleware (docs/operations.md).
+handler500 = "qinkuaiban.core.views.server_error"

@@ -7,12 +7,15 @@ HOST=${HOST:-127.0.0.1}
 PORT=${PORT:-8000}
 WORKERS=${WORKERS:-3}
 
-$PY manage.py db_worker --queue-name default --interval 1 &
+# The task worker exits when the database goes away (django-tasks-db); restart it, as
+# Restart=always does in production (docs/deploy.md).
+supervise() { while true; do "$@"; echo "$1 exited ($?); restarting in 5 s" >&2; sleep 5; done; }
+supervise $PY manage.py db_worker --queue-name default --interval 1 &
 worker=$!
 # The outbox sweeper recovers deliveries whose worker died mid-send (docs/concurrency.md).
 $PY manage.py deliver_notifications --loop --interval 60 &
 sweeper=$!
-trap 'kill $worker $sweeper 2>/dev/null || true' EXIT INT TERM
+trap 'pkill -P $worker 2>/dev/null; kill $worker $sweeper 2>/dev/null || true' EXIT INT TERM
 
 echo
 echo "勤快办 is serving on http://$HOST:$PORT/  (Ctrl-C stops it)"

@@ -44,8 +44,10 @@ class SecurityHeadersMiddleware:
 
 
 class DatabaseUnavailableMiddleware:
-    """Turn a lost database connection into a 503 the user understands; the next request
-    reconnects by itself (CONN_HEALTH_CHECKS), so nothing needs restarting."""
+    """Turn a lost database connection in a view into a 503 the user understands; the next
+    request reconnects by itself (CONN_HEALTH_CHECKS), so nothing needs restarting. Errors
+    raised earlier, in middleware (loading the session of a signed-in user), never reach
+    `process_exception`: the site's 500 handler, `core.views.server_error`, catches those."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -54,12 +56,17 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if not isinstance(exception, OperationalError | InterfaceError) and not (
-            isinstance(exception, DatabaseError) and "connection" in str(exception).lower()
-        ):
+        if not is_database_unavailable(exception):
             return None
         logger.error("Database unavailable: %s", exception)
         return service_unavailable(request)
+
+
+def is_database_unavailable(exception: BaseException) -> bool:
+    """A lost or refused database connection (or a transient lock failure): worth a retry."""
+    return isinstance(exception, OperationalError | InterfaceError) or (
+        isinstance(exception, DatabaseError) and "connection" in str(exception).lower()
+    )
 
 
 def service_unavailable(request: HttpRequest) -> HttpResponse:
