@@ -16,7 +16,8 @@ from qinkuaiban.cases.models import (
     Transfer,
     TransferStatus,
 )
-from qinkuaiban.cases.workflow import Guard, Party
+from qinkuaiban.cases.workflow import Guard, Party, Status
+from qinkuaiban.catalogue.models import Necessity
 from qinkuaiban.identity.models import Organisation
 from qinkuaiban.identity.roles import STAFF_ROLES, Role
 from qinkuaiban.identity.selectors import memberships_for
@@ -40,11 +41,12 @@ def is_staff(actor: Any) -> bool:
 
 def case_roles_in(actor: Any, organisation: Organisation) -> set[str]:
     """The actor's case-working roles held in the organisation or one of its ancestors."""
+    held = [m for m in memberships_for(actor) if m.role in CASE_ROLES]
+    if not held:
+        # Applicants hold none: no need to walk the organisation's ancestors.
+        return set()
     chain = set(ancestor_ids(organisation))
-    return {
-        m.role for m in memberships_for(actor)
-        if m.role in CASE_ROLES and m.organisation_id in chain
-    }
+    return {m.role for m in held if m.organisation_id in chain}
 
 
 def pending_transfer(case: Case) -> Transfer | None:
@@ -52,6 +54,9 @@ def pending_transfer(case: Case) -> Transfer | None:
     prefetched: list[Transfer] | None = getattr(case, "prefetched_pending_transfers", None)
     if prefetched is not None:
         return prefetched[0] if prefetched else None
+    if case.status == Status.DRAFT:
+        # Only submitted or accepted cases are ever transferred: no query for a draft.
+        return None
     return (
         Transfer.objects.filter(case=case, status=TransferStatus.PENDING)
         .select_related("to_org__parent", "from_org")
@@ -92,6 +97,7 @@ def _open_door_visit_status(case: Case) -> str | None:
 def with_action_data(cases: QuerySet[Case]) -> QuerySet[Case]:
     """Prefetch what `available_actions` needs, so a list computes them without N+1 queries."""
     return cases.select_related("version", "handling_org__parent__parent").prefetch_related(
+        "version__materials",
         Prefetch("transfers", queryset=Transfer.objects.filter(status=TransferStatus.PENDING)
                  .select_related("to_org__parent__parent", "from_org"),
                  to_attr="prefetched_pending_transfers"),
@@ -105,6 +111,9 @@ def satisfied_guards(case: Case, *, transfer: Transfer | None) -> set[str]:
     version = case.version
     held: set[str] = set()
     held.add(Guard.INSTANT_ITEM if version.is_instant else Guard.PROMISED_ITEM)
+    # 容缺受理 needs something that may be deferred (iterates the prefetched materials in lists).
+    if any(m.necessity == Necessity.DEFERRABLE for m in version.materials.all()):
+        held.add(Guard.DEFERRABLE_MATERIALS)
     held.add(Guard.PENDING_TRANSFER if transfer is not None else Guard.NO_PENDING_TRANSFER)
     held.add(
         Guard.DEFERRED_PENDING if case.deferred_due_on is not None

@@ -81,6 +81,7 @@ class Guard(models.TextChoices):
 
     INSTANT_ITEM = "instant_item", _("The service is handled at once")
     PROMISED_ITEM = "promised_item", _("The service has a promised time limit")
+    DEFERRABLE_MATERIALS = "deferrable_materials", _("The service has deferrable materials")
     NO_PENDING_TRANSFER = "no_pending_transfer", _("No transfer is pending")
     PENDING_TRANSFER = "pending_transfer", _("A transfer is pending")
     DEFERRED_PENDING = "deferred_pending", _("Materials accepted as deferred are outstanding")
@@ -149,7 +150,8 @@ TRANSITIONS: dict[str, Transition] = {
     ),
     Action.ACCEPT: _t([S.SUBMITTED], S.ACCEPTED, STAFF_AT_WINDOW, guards=[G.PROMISED_ITEM]),
     Action.ACCEPT_DEFERRED: _t(
-        [S.SUBMITTED], S.ACCEPTED, STAFF_AT_WINDOW, guards=[G.PROMISED_ITEM]
+        [S.SUBMITTED], S.ACCEPTED, STAFF_AT_WINDOW,
+        guards=[G.PROMISED_ITEM, G.DEFERRABLE_MATERIALS],
     ),
     Action.REJECT: _t(BEFORE_ACCEPTANCE, S.REJECTED, STAFF_AT_WINDOW, reason_required=True),
     Action.START_SPECIAL: _t(

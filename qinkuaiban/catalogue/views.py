@@ -10,7 +10,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -31,14 +30,6 @@ from qinkuaiban.core.pdf import PdfFontMissing
 from qinkuaiban.identity.models import Organisation, User
 
 logger = logging.getLogger(__name__)
-
-
-def _apply_url(code: str) -> str | None:
-    """The cases app's application page for this item, once that app provides one."""
-    try:
-        return reverse("cases:apply", kwargs={"code": code})
-    except NoReverseMatch:
-        return None
 
 
 def _grouped(items: list[ServiceItem], by: str) -> list[tuple[str, list[dict[str, Any]]]]:
@@ -88,7 +79,7 @@ def item_detail(request: HttpRequest, code: str) -> HttpResponse:
     assert version is not None
     return render(request, "catalogue/item.html", {
         "item": item, "version": version, "guide": guide_for(version),
-        "apply_url": _apply_url(item.code), "may_edit": _may_edit(request, item),
+        "may_edit": _may_edit(request, item),
     })
 
 

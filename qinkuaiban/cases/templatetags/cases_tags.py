@@ -45,3 +45,16 @@ def warning_badge(level: str) -> str:
 def commitment_stats(item: Any) -> dict[str, Any]:
     """承诺践诺: the share of the item's cases completed within the promise, last 12 months."""
     return {"stats": stats_of(item), "item": item}
+
+
+@register.inclusion_tag("cases/_apply_button.html")
+def apply_button(item: Any) -> dict[str, Any]:
+    """"在线办理" for an item whose kind a case kind handles; otherwise how to apply instead."""
+    from qinkuaiban.cases.kinds import registered_kinds
+
+    version = item.current_version
+    return {
+        "item": item,
+        "open": item.kind in registered_kinds(),
+        "phone": version.consultation_phone if version is not None else "",
+    }
