@@ -19,7 +19,8 @@ def _kind(slug: str) -> CaseKind:
         slug=slug, label=FeedbackKind(slug).label, on_submit=_on_submit,
         # Any staff member may log a complaint phoned in or brought to them (首问负责).
         registered_by_any_staff=True, accepted_on_submit=True,
-        meta={"allows_anonymous": True, "feedback": True},
+        # Applications go through feedback's own page, which also takes anonymous submissions.
+        meta={"allows_anonymous": True, "feedback": True, "apply_url_name": "feedback:submit"},
     )
 
 

@@ -4,6 +4,7 @@ page: `{% load cases_tags %}{% commitment_stats item %}`."""
 from typing import Any
 
 from django import template
+from django.urls import reverse
 
 from qinkuaiban.cases.commitments import commitment_stats as stats_of
 from qinkuaiban.cases.models import Status, WarningLevel
@@ -53,8 +54,11 @@ def apply_button(item: Any) -> dict[str, Any]:
     from qinkuaiban.cases.kinds import registered_kinds
 
     version = item.current_version
-    return {
-        "item": item,
-        "open": item.kind in registered_kinds(),
-        "phone": version.consultation_phone if version is not None else "",
-    }
+    kind = registered_kinds().get(item.kind)
+    url = ""
+    if kind is not None:
+        # A kind may take applications on its own page (meta "apply_url_name", given the slug).
+        url_name = kind.meta.get("apply_url_name")
+        url = (reverse(url_name, kwargs={"kind": item.kind}) if url_name
+               else reverse("cases:apply", kwargs={"code": item.code}))
+    return {"url": url, "phone": version.consultation_phone if version is not None else ""}
