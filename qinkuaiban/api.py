@@ -4,12 +4,15 @@ Errors everywhere have one shape, `{"code": ..., "detail": ...}`, with the HTTP 
 `DomainError` subclass raised by the service.
 """
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.openapi.schema import OpenAPISchema
 
 from qinkuaiban.cases.api import public_router as public_cases_router
 from qinkuaiban.cases.api import router as cases_router
@@ -22,7 +25,51 @@ from qinkuaiban.identity.api import router as auth_router
 from qinkuaiban.identity.auth import api_auth
 from qinkuaiban.workdays.api import router as workdays_router
 
-api = NinjaAPI(
+# Every operation can answer with these, through the exception handlers below (a DomainError's
+# status, input validation, authentication, rate limits, a database that is away).
+COMMON_ERRORS: dict[int, str] = {
+    400: "Refused by a business rule",
+    401: "Authentication required",
+    403: "Not permitted",
+    404: "Not found, or not visible to the caller",
+    409: "Not possible in the current state",
+    422: "Invalid input",
+    429: "Too many requests",
+    503: "Service temporarily unavailable",
+}
+ERROR_SCHEMA = {
+    "title": "Error",
+    "type": "object",
+    "properties": {
+        "code": {"type": "string", "description": "A stable, machine-readable error code"},
+        "detail": {"type": "string", "description": "The message for people, translated"},
+        "errors": {"type": "array", "items": {"type": "object"},
+                   "description": "Field errors of invalid input"},
+    },
+    "required": ["code", "detail"],
+}
+
+
+class QkbAPI(NinjaAPI):
+    """The API with its shared error responses documented on every operation."""
+
+    def get_openapi_schema(self, *, path_prefix: str | None = None,
+                           path_params: dict[str, Any] | None = None) -> OpenAPISchema:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+        reference = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+        for path_item in schema.get("paths", {}).values():
+            for operation in path_item.values():
+                responses = operation.setdefault("responses", {})
+                for status, description in COMMON_ERRORS.items():
+                    if status == 401 and not operation.get("security"):
+                        continue
+                    if status not in responses and str(status) not in responses:
+                        responses[status] = {"description": description, "content": reference}
+        return schema
+
+
+api = QkbAPI(
     title="勤快办 API",
     version="1",
     description=_("REST API of the integrated service platform 勤快办."),

@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "qinkuaiban.core.middleware.RejectNullCharactersMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -223,6 +224,9 @@ STORAGES = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 QKB_UPLOAD_MAX_BYTES = env_int("QKB_UPLOAD_MAX_MB", 10) * 1024 * 1024
+
+# API lists page through one class that caps the page number (core/pagination.py).
+NINJA_PAGINATION_CLASS = "qinkuaiban.core.pagination.BoundedPageNumberPagination"
 
 # --- Background work ------------------------------------------------------------------------
 TASKS = {

@@ -12,7 +12,8 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Header, Query, Router, Schema, Status
 from ninja.files import UploadedFile
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
+from pydantic import model_validator
 
 from qinkuaiban.cases import ratelimit, selectors, services
 from qinkuaiban.cases.kinds import UnknownCaseKind, get_kind
@@ -21,6 +22,8 @@ from qinkuaiban.cases.permissions import with_action_data
 from qinkuaiban.cases.workflow import TRANSITIONS, Action
 from qinkuaiban.catalogue.selectors import get_published_item
 from qinkuaiban.core.errors import Conflict, InvalidInput, NotPermitted
+from qinkuaiban.core.pagination import BoundedPageNumberPagination
+from qinkuaiban.core.validators import PlainText, reject_null_characters
 from qinkuaiban.identity.models import Organisation, User
 
 router = Router(tags=["cases"])
@@ -37,7 +40,17 @@ class OrganisationOut(Schema):
     name: str
 
 
-class CaseIn(Schema):
+class TextIn(Schema):
+    """An input body whose strings, however deeply nested, hold no NUL (422 instead of a
+    database error)."""
+
+    @model_validator(mode="after")
+    def _no_null_characters(self) -> "TextIn":
+        reject_null_characters(self.model_dump())
+        return self
+
+
+class CaseIn(TextIn):
     service_code: str
     form: dict[str, Any] = Field(default_factory=dict)
     submit: bool = True
@@ -100,7 +113,7 @@ class ClockOut(Schema):
     days: list[DayOut]
 
 
-class ActionIn(Schema):
+class ActionIn(TextIn):
     action: str
     reason: str = ""
     materials: list[dict[str, Any]] | None = None
@@ -172,8 +185,8 @@ def case_out(case: Case, actor: User) -> dict[str, Any]:
     }
 
 
-@router.post("", response={200: CaseOut, 201: CaseOut, 403: ErrorOut, 404: ErrorOut,
-                           409: ErrorOut, 422: ErrorOut})
+@router.post("", response={200: CaseOut, 201: CaseOut, 400: ErrorOut, 401: ErrorOut,
+                           403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut})
 def create_case(
     request: HttpRequest, payload: CaseIn,
     idempotency_key: str = Header("", alias="Idempotency-Key"),
@@ -186,10 +199,10 @@ def create_case(
     return Status(200 if case.replayed else 201, case_out(case, actor))
 
 
-@router.get("", response=list[CaseOut])
-@paginate(PageNumberPagination, page_size=20)
+@router.get("", response={200: list[CaseOut], 401: ErrorOut, 422: ErrorOut})
+@paginate(BoundedPageNumberPagination, page_size=20)
 def list_cases(
-    request: HttpRequest, status: str = "", warning: str = "", service: str = ""
+    request: HttpRequest, status: PlainText = "", warning: PlainText = "", service: PlainText = ""
 ) -> list[dict[str, Any]] | Any:
     """Cases the caller may see, newest first; filter by status, warning or service code."""
     actor = _user(request)
@@ -216,13 +229,13 @@ class _LazyCases:
         return [case_out(case, self.actor) for case in with_action_data(self.cases)[index]]
 
 
-@router.get("/{number}", response={200: CaseOut, 404: ErrorOut})
+@router.get("/{number}", response={200: CaseOut, 401: ErrorOut, 404: ErrorOut})
 def get_case(request: HttpRequest, number: str) -> dict[str, Any]:
     actor = _user(request)
     return case_out(selectors.get_case_for_actor(actor=actor, number=number), actor)
 
 
-@router.get("/{number}/events", response={200: list[EventOut], 404: ErrorOut})
+@router.get("/{number}/events", response={200: list[EventOut], 401: ErrorOut, 404: ErrorOut})
 def case_events(request: HttpRequest, number: str) -> list[dict[str, Any]]:
     """The case's history, oldest first."""
     case = selectors.get_case_for_actor(actor=_user(request), number=number)
@@ -234,7 +247,7 @@ def case_events(request: HttpRequest, number: str) -> list[dict[str, Any]]:
     ]
 
 
-@router.get("/{number}/clock", response={200: ClockOut, 404: ErrorOut})
+@router.get("/{number}/clock", response={200: ClockOut, 401: ErrorOut, 404: ErrorOut})
 def case_clock(request: HttpRequest, number: str) -> dict[str, Any]:
     """The due date explained day by day: counted days, weekends, holidays, clock stops."""
     case = selectors.get_case_for_actor(actor=_user(request), number=number)
@@ -298,8 +311,9 @@ def _perform(case: Case, actor: User, payload: ActionIn) -> Case:
                          data=payload.dict(exclude={"action", "reason"}, exclude_none=True))
 
 
-@router.post("/{number}/actions", response={200: CaseOut, 403: ErrorOut, 404: ErrorOut,
-                                             409: ErrorOut, 422: ErrorOut})
+@router.post("/{number}/actions", response={200: CaseOut, 400: ErrorOut, 401: ErrorOut,
+                                             403: ErrorOut, 404: ErrorOut, 409: ErrorOut,
+                                             422: ErrorOut})
 def take_action(request: HttpRequest, number: str, payload: ActionIn) -> dict[str, Any]:
     """Take one workflow action; 409 when the status does not allow it, 403 for a role that
     may not take it."""
@@ -319,14 +333,16 @@ def _attachment_out(attachment: Any) -> dict[str, Any]:
     }
 
 
-@router.get("/{number}/attachments", response={200: list[AttachmentOut], 404: ErrorOut})
+@router.get("/{number}/attachments",
+            response={200: list[AttachmentOut], 401: ErrorOut, 404: ErrorOut})
 def list_attachments(request: HttpRequest, number: str) -> list[dict[str, Any]]:
     case = selectors.get_case_for_actor(actor=_user(request), number=number)
     return [_attachment_out(a) for a in selectors.case_attachments(case=case)]
 
 
-@router.post("/{number}/attachments", response={201: AttachmentOut, 403: ErrorOut,
-                                                 404: ErrorOut, 409: ErrorOut, 422: ErrorOut})
+@router.post("/{number}/attachments", response={201: AttachmentOut, 401: ErrorOut,
+                                                 403: ErrorOut, 404: ErrorOut, 409: ErrorOut,
+                                                 422: ErrorOut})
 def upload_attachment(
     request: HttpRequest, number: str, file: File[UploadedFile],
     material: Form[int | None] = None,
@@ -339,7 +355,8 @@ def upload_attachment(
 
 
 @router.post("/drafts/{draft_id}/attachments",
-             response={201: AttachmentOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut})
+             response={201: AttachmentOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut,
+                       409: ErrorOut, 422: ErrorOut})
 def upload_draft_attachment(
     request: HttpRequest, draft_id: int, file: File[UploadedFile],
     material: Form[int | None] = None,
@@ -352,7 +369,8 @@ def upload_draft_attachment(
 
 
 @router.post("/drafts/{draft_id}/submit",
-             response={200: CaseOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut})
+             response={200: CaseOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut,
+                       409: ErrorOut, 422: ErrorOut})
 def submit_draft(request: HttpRequest, draft_id: int) -> dict[str, Any]:
     """Submit a draft; it receives its number."""
     actor = _user(request)
@@ -366,7 +384,8 @@ def _client_address(request: HttpRequest) -> str:
 
 
 @public_router.get("/{number}", auth=None,
-                   response={200: PublicCaseOut, 404: ErrorOut, 429: ErrorOut})
+                   response={200: PublicCaseOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut,
+                             429: ErrorOut})
 def public_case(
     request: HttpRequest, number: str, code: str = Query(..., min_length=1, max_length=16)
 ) -> dict[str, Any]:

@@ -2,8 +2,9 @@
 
 The type is decided by the file's first bytes, never by its name or the browser's claim: PDF,
 JPEG, PNG, OFD (GB/T 33190, a zip with OFD.xml at its root), and DOCX / XLSX (zips with their
-main part). Other zips, executables (MZ, ELF, Mach-O, scripts) and anything whose extension
-disagrees with its content are refused before a byte is written. Stored names are random, under
+main part). Other zips, zip bombs (archives declaring far more content than a document holds),
+executables (MZ, ELF, Mach-O, scripts) and anything whose extension disagrees with its content
+are refused before a byte is written. Stored names are random, under
 MEDIA_ROOT/cases/<year>/, so nothing the client sends reaches the path.
 """
 
@@ -21,6 +22,7 @@ from django.utils.translation import gettext as _
 from qinkuaiban.core.errors import InvalidInput
 
 HEAD_BYTES = 16
+NAME_MAX_LENGTH = 200
 CHUNK = 64 * 1024
 
 
@@ -46,6 +48,13 @@ XLSX = FileType(
 ACCEPTED_TYPES = (PDF, JPEG, PNG, OFD, DOCX, XLSX)
 EXECUTABLE_MAGIC = (b"MZ", b"\x7fELF", b"\xcf\xfa\xed\xfe", b"\xfe\xed\xfa\xce", b"#!")
 ZIP_MAGIC = b"PK\x03\x04"
+# OFD, DOCX and XLSX are zips the handler's office suite unpacks: refuse archives that declare
+# far more content than any real document (zip bombs), before anything is written.
+MAX_ARCHIVE_MEMBERS = 5000
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+MAX_COMPRESSION_RATIO = 100
+RATIO_CHECKED_ABOVE = 10 * 1024 * 1024
+ARCHIVE_TYPES = frozenset({"ofd", "docx", "xlsx"})
 
 
 @dataclass(frozen=True)
@@ -59,7 +68,12 @@ class InspectedFile:
 def safe_original_name(name: str) -> str:
     """The client's file name without any directory part, for display only."""
     base = os.path.basename(name.replace("\\", "/")).strip().replace("\x00", "")
-    return base[:200] or "file"
+    if len(base) > NAME_MAX_LENGTH:
+        # Shorten the stem, not the extension, so a long name still says what type it is.
+        stem, dot, extension = base.rpartition(".")
+        if dot and stem and len(extension) <= 10:
+            return stem[:NAME_MAX_LENGTH - len(extension) - 1] + dot + extension
+    return base[:NAME_MAX_LENGTH] or "file"
 
 
 def _refuse(message: str, code: str) -> InvalidInput:
@@ -79,6 +93,26 @@ def _zip_type(file: IO[bytes]) -> FileType | None:
     if "[Content_Types].xml" in names and "xl/workbook.xml" in names:
         return XLSX
     return None
+
+
+def is_zip_bomb(file: IO[bytes]) -> bool:
+    """True when the archive's own directory declares too many members, too many unpacked
+    bytes, or a compression ratio no real document reaches. Nothing is decompressed."""
+    size = file.seek(0, os.SEEK_END)
+    file.seek(0)
+    try:
+        with zipfile.ZipFile(file) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return True
+    finally:
+        file.seek(0)
+    unpacked = sum(member.file_size for member in members)
+    return (
+        len(members) > MAX_ARCHIVE_MEMBERS
+        or unpacked > MAX_UNPACKED_BYTES
+        or (unpacked > RATIO_CHECKED_ABOVE and unpacked > MAX_COMPRESSION_RATIO * size)
+    )
 
 
 def sniff(file: IO[bytes]) -> FileType | None:
@@ -135,6 +169,12 @@ def inspect_upload(file: Any) -> InspectedFile:
             _("The file %(name)s does not match its extension: its content is %(type)s.")
             % {"name": name, "type": file_type.extension.upper()},
             "file_extension_mismatch",
+        )
+    if file_type.extension in ARCHIVE_TYPES and is_zip_bomb(file):
+        raise _refuse(
+            _("The file %(name)s would unpack to far more data than a real document holds, "
+              "so it cannot be uploaded.") % {"name": name},
+            "file_archive_bomb",
         )
     digest = hashlib.sha256()
     counted = 0

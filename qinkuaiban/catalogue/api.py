@@ -9,13 +9,19 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from qinkuaiban.catalogue import selectors
 from qinkuaiban.catalogue.forms_spec import FieldSpec, parse_fields
 from qinkuaiban.catalogue.models import ServiceItem, ServiceItemVersion
+from qinkuaiban.core.pagination import BoundedPageNumberPagination
 
 router = Router(tags=["services"])
+
+
+class ErrorOut(Schema):
+    code: str
+    detail: str
 
 
 class MaterialOut(Schema):
@@ -84,8 +90,8 @@ def _form_field(spec: FieldSpec) -> dict[str, Any]:
             "help": spec.help}
 
 
-@router.get("", response=list[ServiceSummaryOut], auth=None)
-@paginate(PageNumberPagination, page_size=50)
+@router.get("", response={200: list[ServiceSummaryOut], 422: ErrorOut}, auth=None)
+@paginate(BoundedPageNumberPagination, page_size=50)
 def list_services(request: HttpRequest, q: str = "") -> list[dict[str, Any]]:
     """Published services, matching `q` in Chinese, full pinyin or pinyin initials."""
     return [
@@ -95,7 +101,7 @@ def list_services(request: HttpRequest, q: str = "") -> list[dict[str, Any]]:
     ]
 
 
-@router.get("/{code}", response=ServiceOut, auth=None)
+@router.get("/{code}", response={200: ServiceOut, 404: ErrorOut}, auth=None)
 def get_service(request: HttpRequest, code: str) -> dict[str, Any]:
     """The current guide of one service: limits, visits, materials and the application form."""
     item = selectors.get_published_item(code=code)

@@ -24,7 +24,12 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from qinkuaiban.core.validators import is_valid_id_number, is_valid_mobile, normalise_id_number
+from qinkuaiban.core.validators import (
+    NULL_CHARACTER_MESSAGE,
+    is_valid_id_number,
+    is_valid_mobile,
+    normalise_id_number,
+)
 
 FIELD_TYPES = ("text", "textarea", "number", "date", "choice", "id_number", "phone", "file")
 FIELD_TYPE_LABELS = {
@@ -238,6 +243,9 @@ def _clean_value(spec: FieldSpec, value: Any) -> Any:
     ):
         raise ValueError(_("Enter a single value."))
     text = value.isoformat() if isinstance(value, datetime.date) else str(value).strip()
+    if "\x00" in text:
+        # Django's form fields refuse NUL too; the API's form data must not store one.
+        raise ValueError(str(NULL_CHARACTER_MESSAGE))
     if spec.type in TEXT_TYPES:
         limit = spec.max_length or DEFAULT_MAX_LENGTH[spec.type]
         if len(text) > limit:

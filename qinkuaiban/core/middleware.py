@@ -81,3 +81,40 @@ def service_unavailable(request: HttpRequest) -> HttpResponse:
         )
     response["Retry-After"] = "10"
     return response
+
+
+class RejectNullCharactersMiddleware:
+    """Refuse a NUL character anywhere in a request's text (path, query, form fields, JSON) with
+    a clear 400/422 before any view runs: PostgreSQL cannot store NUL in text and would answer
+    with a 500, and no legitimate input contains it. Uploaded files are not inspected."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if _has_null_character(request):
+            from qinkuaiban.core.validators import NULL_CHARACTER_MESSAGE
+
+            detail = str(NULL_CHARACTER_MESSAGE)
+            if request.path.startswith("/api/"):
+                return JsonResponse({"code": "invalid_input", "detail": detail}, status=422)
+            return HttpResponse(
+                render_to_string("400.html", {"detail": detail}, request=None), status=400
+            )
+        return self.get_response(request)
+
+
+def _has_null_character(request: HttpRequest) -> bool:
+    if "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", ""):
+        return True
+    if any("\x00" in value for values in request.GET.lists() for value in values[1]):
+        return True
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        return False
+    if request.content_type == "multipart/form-data":
+        return any("\x00" in value for _, values in request.POST.lists() for value in values)
+    # JSON and urlencoded bodies: a raw NUL, its JSON escape, or its percent-encoding.
+    body = request.body
+    return b"\x00" in body or b"\\u0000" in body or (
+        request.content_type == "application/x-www-form-urlencoded" and b"%00" in body
+    )

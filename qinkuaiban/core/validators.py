@@ -1,4 +1,5 @@
-"""Check-digit validators for Chinese identifiers and phone numbers.
+"""Check-digit validators for Chinese identifiers and phone numbers, and the refusal of NUL
+characters in API input.
 
 Pure functions (`is_valid_*`) carry the rule; the Django validators wrap them with translated
 messages for forms, models and the API.
@@ -6,9 +7,13 @@ messages for forms, models and the API.
 
 import datetime
 import re
+from typing import Annotated, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from pydantic import AfterValidator
+
+T = TypeVar("T")
 
 # Source: GB 11643-1999 公民身份号码, weights 2^(17-i) mod 11 and the check map "10X98765432".
 ID_NUMBER_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -97,3 +102,31 @@ def mask_id_number(value: str) -> str:
     if len(value) <= 8:
         return "*" * len(value)
     return f"{value[:4]}{'*' * (len(value) - 8)}{value[-4:]}"
+
+
+# PostgreSQL refuses NUL in text and JSON, so a NUL reaching a query is a server error; it is
+# never part of real input, so the edges refuse it the way Django's form fields already do.
+NULL_CHARACTER_MESSAGE = _("Text must not contain the null character (NUL).")
+
+
+def contains_null_character(value: object) -> bool:
+    """True if `value`, or any string nested in its lists and dicts (keys too), holds a NUL."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(contains_null_character(k) or contains_null_character(v)
+                   for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(contains_null_character(item) for item in value)
+    return False
+
+
+def reject_null_characters(value: T) -> T:
+    """The value unchanged; ValueError (a 422 in the API) when it holds a NUL anywhere."""
+    if contains_null_character(value):
+        raise ValueError(str(NULL_CHARACTER_MESSAGE))
+    return value
+
+
+# A text input of the API: any string except one holding a NUL.
+PlainText = Annotated[str, AfterValidator(reject_null_characters)]

@@ -18,11 +18,12 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from qinkuaiban.cases import ratelimit
 from qinkuaiban.cases.models import Case
 from qinkuaiban.core.errors import InvalidInput, NotFound
+from qinkuaiban.core.pagination import BoundedPageNumberPagination
 from qinkuaiban.feedback import selectors, services
 from qinkuaiban.feedback.models import Evaluation, Feedback, Rectification
 from qinkuaiban.feedback.rules import RatedObject, TargetType
@@ -184,7 +185,7 @@ class _Lazy:
 
 
 @rectifications_router.get("", response=list[RectificationOut])
-@paginate(PageNumberPagination, page_size=20)
+@paginate(BoundedPageNumberPagination, page_size=20)
 def list_rectifications(
     request: HttpRequest, status: str = "", open_only: bool = False, appeals: bool = False
 ) -> Any:
@@ -344,7 +345,7 @@ def _feedback_out(feedback: Feedback) -> dict[str, Any]:
 
 
 @router.get("", response=list[FeedbackOut])
-@paginate(PageNumberPagination, page_size=20)
+@paginate(BoundedPageNumberPagination, page_size=20)
 def feedback_queue(request: HttpRequest, kind: str = "", status: str = "") -> Any:
     """Staff: submissions of the caller's organisations waiting for a reply (or in `status`)."""
     found = selectors.feedback_queue(actor=_user(request), kind=kind, status=status)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from ninja import Field, Router, Schema, Status
 
+from qinkuaiban.core.validators import PlainText
 from qinkuaiban.identity import selectors
 from qinkuaiban.identity.auth import TOKEN_ATTR, bearer_auth
 from qinkuaiban.identity.lockouts import authenticate_with_lockout
@@ -24,14 +25,14 @@ router = Router(tags=["auth"])
 
 
 class TokenRequest(Schema):
-    username: str = Field(..., max_length=150, description="The sign-in name.")
-    password: str = Field(..., max_length=4096)
-    otp: str | None = Field(
+    username: PlainText = Field(..., max_length=150, description="The sign-in name.")
+    password: PlainText = Field(..., max_length=4096)
+    otp: PlainText | None = Field(
         None, max_length=16,
         description="Six-digit code from the authenticator app, or a backup code. Required for "
                     "administrators and for anyone who switched two-factor authentication on.",
     )
-    name: str = Field("", max_length=80, description="What the token is for (optional).")
+    name: PlainText = Field("", max_length=80, description="What the token is for (optional).")
 
 
 class TokenResponse(Schema):
@@ -68,7 +69,9 @@ def _error(code: str, detail: str) -> dict[str, str]:
 
 
 @router.post(
-    "/token", auth=None, response={200: TokenResponse, 401: ErrorResponse, 429: ErrorResponse},
+    "/token", auth=None,
+    response={200: TokenResponse, 400: ErrorResponse, 401: ErrorResponse, 422: ErrorResponse,
+              429: ErrorResponse},
     summary="Obtain a bearer token",
 )
 def obtain_token(request: HttpRequest, payload: TokenRequest) -> Status[object]:

@@ -18,6 +18,11 @@ router = Router(tags=["workdays"])
 MAX_DAYS = 3650
 
 
+class ErrorOut(Schema):
+    code: str
+    detail: str
+
+
 class DeadlineOut(Schema):
     date: dt.date
     provisional: bool
@@ -67,7 +72,8 @@ def _query(start: str, days: str) -> tuple[dt.date, int]:
     return day, n
 
 
-@router.get("/add", response=DeadlineOut, auth=None, summary="Add working days to a date")
+@router.get("/add", response={200: DeadlineOut, 422: ErrorOut}, auth=None,
+            summary="Add working days to a date")
 def add(request: HttpRequest, start: str, days: str) -> dict[str, object]:
     """The `days`-th working day after `start`; `provisional` when a year without data was used."""
     day, n = _query(start, days)
@@ -75,7 +81,8 @@ def add(request: HttpRequest, start: str, days: str) -> dict[str, object]:
     return {"date": deadline.date, "provisional": deadline.provisional}
 
 
-@router.get("/explain", response=ExplanationOut, auth=None, summary="Explain a deadline")
+@router.get("/explain", response={200: ExplanationOut, 422: ErrorOut}, auth=None,
+            summary="Explain a deadline")
 def explain(request: HttpRequest, start: str, days: str) -> dict[str, object]:
     """Every calendar day from the day after `start` to the due date, and why it counted."""
     day, n = _query(start, days)
