@@ -14,7 +14,10 @@ def memberships_for(user: User) -> list[Membership]:
         return []
     cached: list[Membership] | None = getattr(user, "_qkb_memberships", None)
     if cached is None:
-        cached = list(Membership.objects.filter(user=user).select_related("organisation"))
+        # In the order they were granted, so every page lists a person's roles the same way.
+        cached = list(
+            Membership.objects.filter(user=user).select_related("organisation").order_by("pk")
+        )
         user._qkb_memberships = cached  # type: ignore[attr-defined]
     return cached
 
