@@ -87,7 +87,7 @@ def status_badge(page: Page) -> Any:
 
 
 def open_case_from_queue(page: Page, number: str, service_name: str) -> None:
-    page.get_by_role("navigation", name="主导航").get_by_role("link", name="工作台").click()
+    page.get_by_role("navigation", name="主导航").get_by_role("link", name="办件队列").click()
     page.wait_for_url(re.compile(r"/cases/queue/"))
     expect(page.get_by_role("heading", level=1, name="办件队列")).to_be_visible()
     row = page.get_by_role("row").filter(has_text=number)
@@ -163,7 +163,8 @@ def test_an_applicant_applies_with_a_file_is_asked_once_to_supplement_and_downlo
     page.get_by_label("目的地").fill("省档案馆")
     page.get_by_label("乘车人数").fill("3")
     page.get_by_label("公务事由").fill("赴省档案馆查阅办公用房调剂档案。")
-    page.get_by_label("联系人", exact=True).fill("张三")
+    # The label reads "联系人 *" (required); "联系电话" must not match.
+    page.get_by_label(re.compile(r"^联系人\W*$")).fill("张三")
     page.get_by_label("联系电话").fill("13800000001")
     page.get_by_label("所在单位及处室").fill("省甲厅规划处")
     page.get_by_label("单位用车审批单").set_input_files(pdf_file("用车审批单.pdf"))
@@ -306,7 +307,7 @@ def test_the_work_queue_fits_a_phone_and_the_case_actions_are_within_reach(
     page = phone_page
     sign_in(page, "lisi", password)
     page.get_by_text("菜单", exact=True).click()
-    page.get_by_role("navigation", name="主导航").get_by_role("link", name="工作台").click()
+    page.get_by_role("navigation", name="主导航").get_by_role("link", name="办件队列").click()
     page.wait_for_url(re.compile(r"/cases/queue/"))
     expect(page.get_by_role("heading", level=1, name="办件队列")).to_be_visible()
     link = page.get_by_role("row").filter(has_text=number).get_by_role(
