@@ -8,7 +8,7 @@ WORKERS ?= 3
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint messages static migrate demo backup clean
+.PHONY: help run test lint messages static migrate demo backup bench-quick clean
 
 help:
 	@echo "make run   - set up and serve the platform on http://$(HOST):$(PORT) (SQLite, demo data)"
@@ -54,6 +54,12 @@ lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy qinkuaiban
 	QKB_TESTING=1 $(PY) manage.py makemigrations --check --dry-run
+
+# Smoke runs of the benchmarks (PostgreSQL at DATABASE_URL's server; benchmarks/README.md).
+bench-quick: $(VENV)/.installed-dev
+	$(PY) benchmarks/clock.py --quick
+	$(PY) benchmarks/scale.py --quick
+	$(PY) benchmarks/peak_day.py --quick
 
 backup: $(VENV)/.installed
 	$(PY) manage.py backup

@@ -35,12 +35,19 @@ def commitment_stats(item: ServiceItem, *, today: dt.date | None = None) -> Comm
     promised limit (the due date, which includes clock stops and an approved extension)."""
     until = today or timezone.localdate()
     since = until - dt.timedelta(days=WINDOW_DAYS)
+    # A range of instants (local midnights), not `completed_at__date`, so the index on the
+    # item's completion times serves it.
     counts = Case.objects.filter(
-        item=item, status=Status.COMPLETED, completed_at__date__gt=since,
-        completed_at__date__lte=until,
+        item=item, status=Status.COMPLETED, completed_at__gte=_midnight_after(since),
+        completed_at__lt=_midnight_after(until),
     ).aggregate(
         completed=Count("pk"),
         on_time=Count("pk", filter=Q(due_on__isnull=False, completed_at__date__lte=F("due_on"))),
     )
     return CommitmentStats(since=since, until=until, completed=counts["completed"] or 0,
                            on_time=counts["on_time"] or 0)
+
+
+def _midnight_after(day: dt.date) -> dt.datetime:
+    """The first instant of the day after `day`, in the platform's time zone."""
+    return timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))

@@ -46,7 +46,24 @@ def append_event(
     data: dict[str, Any] | None = None,
 ) -> CaseEvent:
     """Add one entry to the case's append-only history (inside the caller's transaction)."""
-    return CaseEvent.objects.create(
+    event = new_event(case=case, action=action, actor=actor, from_status=from_status,
+                      to_status=to_status, reason=reason, data=data)
+    event.save()
+    return event
+
+
+def new_event(
+    *,
+    case: Case,
+    action: str,
+    actor: Any,
+    from_status: str = "",
+    to_status: str = "",
+    reason: str = "",
+    data: dict[str, Any] | None = None,
+) -> CaseEvent:
+    """An unsaved history entry, for batch work that inserts many with one `bulk_create`."""
+    return CaseEvent(
         case=case, action=action, actor=actor if getattr(actor, "pk", None) else None,
         from_status=from_status, to_status=to_status or from_status, reason=reason,
         data=_plain(data or {}),

@@ -5,6 +5,7 @@ notices, attachments, transfers, visits and the per-year number counter."""
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import TruncDate
 from django.utils.translation import gettext_lazy as _
 
 from qinkuaiban.cases.workflow import Action, Status
@@ -189,6 +190,28 @@ class Case(TimeStampedModel):
         indexes = [
             models.Index(fields=["handling_org", "status", "due_on"], name="cases_queue_idx"),
             models.Index(fields=["applicant", "-created_at"], name="cases_applicant_idx"),
+            # The handler queue: one organisation's open cases, soonest due first, read in
+            # index order (a page costs the same with 100 or 100,000 open cases).
+            # (PostgreSQL sorts NULL due dates last in ascending order, as the queue does.)
+            models.Index(
+                fields=["handling_org", "due_on", "submitted_at", "id"], include=["status"],
+                name="cases_open_queue_idx",
+                condition=Q(status__in=[Status.SUBMITTED, Status.AWAITING_SUPPLEMENT,
+                                        Status.ACCEPTED, Status.SPECIAL_PROCEDURE]),
+            ),
+            # Open cases a staff member is responsible for outside their organisations (the
+            # queue's "elsewhere" lookup), answered from the index alone.
+            models.Index(fields=["responsible", "status", "handling_org"], include=["id"],
+                         name="cases_responsible_status_idx"),
+            # Published commitments: an item's cases completed in a period, with the due date
+            # for the on-time share, read from the index alone.
+            models.Index(fields=["item", "completed_at"], include=["due_on"],
+                         name="cases_item_completed_idx",
+                         condition=Q(status=Status.COMPLETED)),
+            # Monthly statistics count completed cases by local completion day
+            # (`completed_at__date`), per organisation and item: the same expression, indexed.
+            models.Index(TruncDate("completed_at"), F("handling_org"), F("item"),
+                         name="cases_completed_day_idx", condition=Q(status=Status.COMPLETED)),
         ]
         constraints = [
             models.CheckConstraint(

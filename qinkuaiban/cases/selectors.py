@@ -62,7 +62,8 @@ def cases_for_actor(*, actor: User) -> QuerySet[Case]:
 
 def get_case_for_actor(*, actor: User, number: str) -> Case:
     """One visible submitted case by its number; NotFound otherwise."""
-    case = (
+    # No number holds a NUL, and PostgreSQL would refuse it in the query.
+    case = None if "\x00" in number else (
         cases_for_actor(actor=actor).filter(number=number)
         .select_related("handling_org__parent__parent", "applicant_org", "registered_by")
         .first()
@@ -92,7 +93,8 @@ def get_case_by_tracking(*, reference: str, code: str) -> Case:
     """Public progress: a case number with its verification code, or an anonymous tracking
     code with its PIN. Any mismatch is the same NotFound, so nothing is revealed."""
     reference, code = reference.strip().upper(), code.strip().upper()
-    if not reference or not code:
+    # No number or code holds a NUL, and PostgreSQL would refuse it in the query.
+    if not reference or not code or "\x00" in reference + code:
         raise _not_found()
     case = Case.objects.filter(Q(number=reference) | Q(tracking_code=reference)).select_related(
         "version", "handling_org"
@@ -122,9 +124,16 @@ def case_queue(
     org_ids = visible_org_ids(actor)
     if not org_ids:
         return Case.objects.none()
-    cases = Case.objects.filter(
-        Q(handling_org_id__in=org_ids) | Q(responsible=actor), status__in=OPEN_STATUSES
-    ).select_related(*LIST_RELATED)
+    # The few open cases the actor is responsible for outside their organisations, by id: an OR
+    # of the two conditions would make PostgreSQL read every open case of the organisations
+    # (and every case the actor ever handled) instead of walking cases_open_queue_idx.
+    elsewhere = list(
+        Case.objects.filter(responsible=actor, status__in=OPEN_STATUSES)
+        .exclude(handling_org_id__in=org_ids).order_by().values_list("pk", flat=True)
+    )
+    mine = Q(handling_org_id__in=org_ids) | Q(pk__in=elsewhere) if elsewhere else Q(
+        handling_org_id__in=org_ids)
+    cases = Case.objects.filter(mine, status__in=OPEN_STATUSES).select_related(*LIST_RELATED)
     if status:
         cases = cases.filter(status=status)
     if warning:

@@ -23,5 +23,6 @@ def search_text_for(name: str, keywords: str = "") -> str:
 
 
 def search_terms(query: str) -> list[str]:
-    """The lowercase terms of a query; every term must match (so "ting che" works too)."""
-    return [term.lower() for term in _phrases(query)][:8]
+    """The lowercase terms of a query; every term must match (so "ting che" works too). NUL is
+    dropped: no name holds one, and PostgreSQL refuses it in a query."""
+    return [term.lower() for term in _phrases(query.replace("\x00", ""))][:8]

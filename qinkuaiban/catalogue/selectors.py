@@ -65,7 +65,8 @@ def _with_materials(versions: QuerySet[ServiceItemVersion]) -> QuerySet[ServiceI
 
 def get_published_item(*, code: str) -> ServiceItem:
     """One item of the public guide with its current version; anything else is NotFound."""
-    item = (
+    # No code holds a NUL, and PostgreSQL would refuse it in the query.
+    item = None if "\x00" in code else (
         ServiceItem.objects.filter(code=code, status=ItemStatus.PUBLISHED)
         .select_related("handling_org", "current_version")
         .first()

@@ -1,0 +1,421 @@
+"""Peak day: the morning an allocation window opens, against the platform started as in
+production, with the ceilings of the same server and database measured in the same run.
+
+1. Prepares its own PostgreSQL database (`qkb_bench`): migrations, the demo installation, N
+   applicants and the handlers of 机关服务中心 with fresh API tokens, one earlier case per
+   applicant, `collectstatic`, and the ceiling table.
+2. Starts `scripts/serve.sh` (gunicorn, 2 × cores + 1 workers × 2 threads as docs/deploy.md
+   says, the task worker and the outbox sweeper) with DEBUG off, plain http on 127.0.0.1, and
+   the benchmark's settings module, which only adds the two ceiling views under /_bench/.
+3. Drives load.py — a separate process — through five phases, each bounded in time and in
+   requests, 64 users by default, after 4 unmeasured seconds that warm every worker up:
+   - ceiling `insert` then `submissions` (no think time: throughput);
+   - ceiling `render` (a template as large as the average read) then `reads`;
+   - `mixed` (60 % reads, 30 % submissions with an attachment, 10 % handler actions) with a
+     think time per user (mean 1 s), for the latencies at 64 concurrent users.
+4. Stops the server and checks the database: every acknowledged submission exists exactly once,
+   the numbers issued during the run are unique and gap-free, and every case submitted in the
+   run has its history, its attachment, its audit entry and its outbox rows.
+
+    .venv/bin/python benchmarks/peak_day.py            # 30 s per phase
+    .venv/bin/python benchmarks/peak_day.py --quick    # 8 s per phase, < 2 minutes
+
+Targets (issue #5): submissions ≥ 40 % of the insert ceiling; reads ≥ 50 % of the render
+ceiling; p99 < 300 ms in the mixed phase; zero errors, zero lost, zero duplicates.
+"""
+
+import argparse
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.common import (
+    DEFAULT_SERVER,
+    PYTHON,
+    ROOT,
+    create_database,
+    django_env,
+    last_json,
+    percentile,
+    print_json,
+    print_table,
+)
+
+VAR_DIR = ROOT / "var" / "bench"
+SETTINGS = "benchmarks.bench_settings"
+SUBMISSION_ITEMS = ("QKB-GC-001", "QKB-HY-001")
+GUIDE_CODES = ("QKB-HY-001", "QKB-GC-001", "QKB-WX-001", "QKB-ZC-001", "QKB-ST-001",
+               "QKB-TY-001")
+HANDLERS = 6
+WARMUP_SECONDS = 4
+TARGETS = {"submission_share": 0.40, "read_share": 0.50, "p99_ms": 300}
+
+
+# --- inside Django: prepare and verify -------------------------------------------------------
+
+
+def prepare(applicants: int, plan_path: str) -> None:
+    """Seed the database and write the plan the load process reads."""
+    import django
+
+    django.setup()
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.db import connection
+    from django.utils import timezone
+
+    from benchmarks.ceiling import TABLE_SQL
+    from qinkuaiban.cases import services as case_services
+    from qinkuaiban.cases.demo import _form
+    from qinkuaiban.cases.models import Case, CaseNumberSequence
+    from qinkuaiban.catalogue.models import ServiceItem
+    from qinkuaiban.identity import services as identity_services
+    from qinkuaiban.identity.models import Organisation, User
+    from qinkuaiban.identity.roles import Role
+    from qinkuaiban.identity.tokens import issue_token
+
+    call_command("migrate", verbosity=0)
+    if not User.objects.filter(username="lisi").exists():
+        call_command("seed_demo", stdout=StringIO())
+    call_command("collectstatic", interactive=False, verbosity=0)
+    with connection.cursor() as cursor:
+        cursor.execute(TABLE_SQL)
+    departments = list(Organisation.objects.filter(kind="department").order_by("pk"))
+    service_centre = Organisation.objects.get(code="goa-service-centre")
+    people = []
+    for index in range(applicants):
+        user = User.objects.filter(username=f"bench-applicant-{index}").first()
+        if user is None:
+            user = identity_services.create_user(
+                actor=None, username=f"bench-applicant-{index}", real_name=f"申请人{index}",
+                password=None, mobile=f"137{index:08d}")  # API tokens only: no Argon2 to pay
+            identity_services.grant_role(actor=None, user=user,
+                                         organisation=departments[index % len(departments)],
+                                         role=Role.APPLICANT)
+        people.append(user)
+    handlers = [User.objects.get(username="lisi")]
+    for index in range(HANDLERS - 1):
+        user = User.objects.filter(username=f"bench-handler-{index}").first()
+        if user is None:
+            user = identity_services.create_user(
+                actor=None, username=f"bench-handler-{index}", real_name=f"经办人{index}",
+                password=None, mobile=f"136{index:08d}")
+            for role in (Role.WINDOW_CLERK, Role.HANDLER):
+                identity_services.grant_role(actor=None, user=user, organisation=service_centre,
+                                             role=role)
+        handlers.append(user)
+    items = {i.code: i for i in ServiceItem.objects.filter(code__in=SUBMISSION_ITEMS)
+             .select_related("current_version")}
+    submission_items = []
+    for code in SUBMISSION_ITEMS:
+        item = items[code]
+        assert item.current_version is not None
+        required = item.current_version.materials.filter(necessity="required").first()
+        submission_items.append({"code": code, "form": _form(item, {}),
+                                 "material": required.pk if required else None,
+                                 "handled_by_plan": item.handling_org_id == service_centre.pk})
+    plan_applicants = []
+    for user in people:
+        numbers = list(Case.objects.filter(applicant=user, number__isnull=False)
+                       .values_list("number", flat=True)[:5])
+        if not numbers:
+            from django.core.files.base import ContentFile
+
+            item = items["QKB-HY-001"]
+            case = case_services.submit_case(
+                actor=user, item=item, form=_form(item, {}), idempotency_key="bench-seed",
+                files=[(None, ContentFile(b"%PDF-1.4\n%%EOF\n", name="seed.pdf"))])
+            numbers = [case.number]
+        raw, _token = issue_token(user=user, name="peak-day benchmark")
+        plan_applicants.append({"token": raw, "cases": numbers})
+    plan = {
+        "applicants": plan_applicants,
+        "handlers": [issue_token(user=user, name="peak-day benchmark")[0] for user in handlers],
+        "submission_items": submission_items,
+        "guide_codes": [code for code in GUIDE_CODES if ServiceItem.objects.filter(code=code)
+                        .exists()],
+        "sequence_before": CaseNumberSequence.objects.filter(year=timezone.localdate().year)
+        .values_list("last", flat=True).first() or 0,
+        "year": timezone.localdate().year,
+    }
+    Path(plan_path).write_text(json.dumps(plan, ensure_ascii=False), encoding="utf-8")
+    print_json({"prepared": len(people), "handlers": len(handlers)})
+
+
+def verify(plan_path: str, acknowledged_path: str) -> None:
+    """The database after the run: nothing lost, nothing doubled, nothing half-written."""
+    import django
+
+    django.setup()
+    from django.db.models import Count
+
+    from qinkuaiban.audit.models import AuditEntry
+    from qinkuaiban.cases.models import Attachment, Case, CaseEvent, CaseNumberSequence
+    from qinkuaiban.cases.numbering import format_number
+    from qinkuaiban.notifications.models import Delivery, Message
+
+    plan = json.loads(Path(plan_path).read_text(encoding="utf-8"))
+    acknowledged = json.loads(Path(acknowledged_path).read_text(encoding="utf-8"))
+    year, before = plan["year"], plan["sequence_before"]
+    after = CaseNumberSequence.objects.get(year=year).last
+    issued = [format_number(year, n) for n in range(before + 1, after + 1)]
+    found = dict(Case.objects.filter(number__in=issued).values_list("number", "pk"))
+    gaps = [number for number in issued if number not in found]
+    numbers = [entry["number"] for entry in acknowledged]
+    counts = dict(Case.objects.filter(number__in=numbers).values("number")
+                  .annotate(n=Count("pk")).values_list("number", "n"))
+    lost = [n for n in numbers if counts.get(n, 0) == 0]
+    doubled = [n for n in numbers if counts.get(n, 0) > 1] + sorted(
+        {n for n in numbers if numbers.count(n) > 1})
+    wrong_draft = [e for e in acknowledged if found.get(e["number"]) not in (None, e["draft_id"])]
+    ids = [str(pk) for pk in found.values()]
+    pks = list(found.values())
+    submitted_events = set(CaseEvent.objects.filter(case_id__in=pks, action="submit")
+                           .values_list("case_id", flat=True))
+    created_events = set(CaseEvent.objects.filter(case_id__in=pks, action="created")
+                         .values_list("case_id", flat=True))
+    with_files = set(Attachment.objects.filter(case_id__in=pks).values_list("case_id", flat=True))
+    audited = set(AuditEntry.objects.filter(action="cases.case_submitted", target_id__in=ids)
+                  .values_list("target_id", flat=True))
+    messages = set(Message.objects.filter(target_type="cases.case", target_id__in=ids,
+                                          kind="cases.submit")
+                   .values_list("target_id", flat=True))
+    undelivered = Message.objects.filter(target_type="cases.case", target_id__in=ids).exclude(
+        pk__in=Delivery.objects.values("message_id")).count()
+    result = {
+        "acknowledged": len(numbers), "issued_in_run": len(issued), "lost": lost[:10],
+        "lost_count": len(lost), "duplicates": doubled[:10], "duplicate_count": len(doubled),
+        "gaps": gaps[:10], "gap_count": len(gaps), "draft_mismatch": len(wrong_draft),
+        "without_history": len(set(pks) - (submitted_events & created_events)),
+        "without_attachment": len(set(pks) - with_files),
+        "without_audit_entry": len(set(ids) - audited),
+        "without_outbox_message": len(set(ids) - messages),
+        "messages_without_delivery_row": undelivered,
+    }
+    print_json(result)
+
+
+# --- the parent -----------------------------------------------------------------------------
+
+
+def _child(args: list[str], env: dict[str, str]) -> dict[str, Any]:
+    done = subprocess.run([PYTHON, str(Path(__file__).resolve()), *args], env=env, cwd=ROOT,
+                          stdout=subprocess.PIPE, text=True, check=False)
+    if done.returncode:
+        print(done.stdout)
+        raise SystemExit(f"peak_day {args[0]} failed")
+    return last_json(done.stdout)
+
+
+def _wait_until_up(base: str, seconds: float = 60) -> None:
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(base + "/healthz", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    raise SystemExit("the server did not start")
+
+
+def _size_of(url: str, token: str = "") -> int:
+    request = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"} if token
+                                     else {})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return len(response.read())
+
+
+def _phase(plan_path: str, phase: str, args: argparse.Namespace, *, think: float = 0.0,
+           ) -> dict[str, Any]:
+    print(f"  phase {phase} ({args.seconds:.0f} s, {args.users} users"
+          f"{f', think {think} s' if think else ''})…", flush=True)
+    done = subprocess.run(
+        [PYTHON, str(ROOT / "benchmarks" / "load.py"), plan_path, phase, "--users",
+         str(args.users), "--seconds", str(args.seconds), "--max-requests",
+         str(args.max_requests), "--think", str(think)],
+        stdout=subprocess.PIPE, text=True, check=True, cwd=ROOT)
+    return last_json(done.stdout)
+
+
+def _rate(result: dict[str, Any], kind: str) -> float:
+    return len(result["latencies"].get(kind, [])) / result["seconds"]
+
+
+def _ok_rate(result: dict[str, Any], kinds: list[str]) -> float:
+    ok = sum(result["statuses"].get(kind, {}).get(str(code), 0) + result["statuses"].get(
+        kind, {}).get(code, 0) for kind in kinds for code in (200, 201))
+    return ok / result["seconds"]
+
+
+def summarise(phases: dict[str, dict[str, Any]], check: dict[str, Any],
+              server: dict[str, Any]) -> dict[str, Any]:
+    rows = []
+    kinds: dict[str, Any] = {}
+    for name, result in phases.items():
+        for kind, values in sorted(result["latencies"].items()):
+            errors = result["error_counts"].get(kind, 0)
+            entry = {
+                "phase": name, "kind": kind, "count": len(values),
+                "per_s": round(len(values) / result["seconds"], 1),
+                "p50_ms": round(percentile(values, 50), 1),
+                "p95_ms": round(percentile(values, 95), 1),
+                "p99_ms": round(percentile(values, 99), 1), "errors": errors,
+            }
+            kinds[f"{name}/{kind}"] = entry
+            rows.append([name, kind, entry["count"], entry["per_s"], entry["p50_ms"],
+                         entry["p95_ms"], entry["p99_ms"], errors])
+    print()
+    print_table(["phase", "request kind", "count", "per s", "p50 ms", "p95 ms", "p99 ms",
+                 "errors"], rows)
+    insert = _ok_rate(phases["insert"], ["ceiling: bare insert"])
+    submissions = len(phases["submissions"]["acknowledged"]) / phases["submissions"]["seconds"]
+    render = _ok_rate(phases["render"], ["ceiling: bare render"])
+    reads = _ok_rate(phases["reads"], ["read: guide item page", "read: case (API)"])
+    mixed = phases["mixed"]
+    mixed_all = [v for kind, values in mixed["latencies"].items()
+                 if kind != "submission (3 requests)" for v in values]
+    p99 = percentile(mixed_all, 99)
+    errors = sum(sum(r["error_counts"].values()) for r in phases.values())
+    figures = {
+        "insert_ceiling_per_s": round(insert, 1), "submissions_per_s": round(submissions, 1),
+        "submission_share": round(submissions / insert, 3) if insert else None,
+        "render_ceiling_per_s": round(render, 1), "reads_per_s": round(reads, 1),
+        "read_share": round(reads / render, 3) if render else None,
+        "mixed_requests_per_s": round(len(mixed_all) / mixed["seconds"], 1),
+        "mixed_p99_ms": round(p99, 1), "errors": errors,
+        "lost": check["lost_count"], "duplicates": check["duplicate_count"],
+        "gaps": check["gap_count"],
+    }
+    met = {
+        "submissions ≥ 40 % of the insert ceiling": bool(
+            figures["submission_share"] and figures["submission_share"] >= TARGETS[
+                "submission_share"]),
+        "reads ≥ 50 % of the render ceiling": bool(
+            figures["read_share"] and figures["read_share"] >= TARGETS["read_share"]),
+        "p99 < 300 ms at 64 users (mixed)": p99 < TARGETS["p99_ms"],
+        "zero errors": errors == 0,
+        "zero lost, duplicated, gaps, half-written": not any(
+            check[key] for key in ("lost_count", "duplicate_count", "gap_count",
+                                   "draft_mismatch", "without_history", "without_attachment",
+                                   "without_audit_entry", "without_outbox_message",
+                                   "messages_without_delivery_row")),
+    }
+    print()
+    print_table(["figure", "value"], [
+        ["bare insert (ceiling), per s", figures["insert_ceiling_per_s"]],
+        ["submissions (3 requests each), per s", figures["submissions_per_s"]],
+        ["submissions / insert ceiling", f"{(figures['submission_share'] or 0):.0%}"],
+        ["bare render (ceiling), per s", figures["render_ceiling_per_s"]],
+        ["reads, per s", figures["reads_per_s"]],
+        ["reads / render ceiling", f"{(figures['read_share'] or 0):.0%}"],
+        ["mixed: requests per s", figures["mixed_requests_per_s"]],
+        ["mixed: p99 of every request (ms)", figures["mixed_p99_ms"]],
+        ["errors (all phases)", errors],
+        ["acknowledged submissions checked", check["acknowledged"]],
+        ["lost / duplicated / number gaps", f"{check['lost_count']} / "
+         f"{check['duplicate_count']} / {check['gap_count']}"],
+        ["cases without history / attachment / audit / outbox",
+         f"{check['without_history']} / {check['without_attachment']} / "
+         f"{check['without_audit_entry']} / {check['without_outbox_message']}"],
+    ])
+    print()
+    print_table(["target", "met"], [[name, "yes" if ok else "NO"] for name, ok in met.items()])
+    for name, result in phases.items():
+        for kind, samples in result["errors"].items():
+            for sample in samples[:3]:
+                print(f"  error in {name} / {kind}: {sample}")
+    return {"benchmark": "peak_day", "server": server, "figures": figures, "met": met,
+            "kinds": kinds, "check": check}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="8 s per phase, 100 applicants")
+    parser.add_argument("--seconds", type=float, default=30, help="length of each phase")
+    parser.add_argument("--users", type=int, default=64, help="concurrent virtual users")
+    parser.add_argument("--think", type=float, default=1.0,
+                        help="mean think time of a user in the mixed phase (s)")
+    parser.add_argument("--applicants", type=int, default=300)
+    parser.add_argument("--max-requests", type=int, default=40_000,
+                        help="upper bound of requests per phase")
+    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--database-url", default=os.environ.get(
+        "QKB_BENCH_URL", DEFAULT_SERVER + "qkb_bench"))
+    parser.add_argument("--rebuild", action="store_true", help="start from an empty database")
+    parser.add_argument("--prepare", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--verify", nargs=2, help=argparse.SUPPRESS)
+    parser.add_argument("--plan", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.prepare is not None:
+        prepare(args.prepare, args.plan)
+        return
+    if args.verify:
+        verify(*args.verify)
+        return
+    if args.quick:
+        args.seconds, args.applicants = 8, 100
+
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    env = django_env(args.database_url, QKB_VAR_DIR=str(VAR_DIR),
+                     DJANGO_SETTINGS_MODULE=SETTINGS)
+    create_database(args.database_url, drop=args.rebuild)
+    work = Path(tempfile.mkdtemp(prefix="qkb-peak-"))
+    plan_path = str(work / "plan.json")
+    print(f"preparing {args.applicants} applicants on {args.database_url.rsplit('/', 1)[-1]}…",
+          flush=True)
+    _child(["--prepare", str(args.applicants), "--plan", plan_path], env)
+    server = {"workers": args.workers, "threads": 2, "cores": os.cpu_count(),
+              "command": "scripts/serve.sh (gunicorn gthread, db_worker, outbox sweeper)"}
+    log = open(VAR_DIR / "peak_day.server.log", "w")  # noqa: SIM115
+    process = subprocess.Popen(
+        ["bash", str(ROOT / "scripts" / "serve.sh")], cwd=ROOT, stdout=log,
+        stderr=subprocess.STDOUT, start_new_session=True,
+        env={**env, "WORKERS": str(args.workers), "PORT": str(args.port), "HOST": "127.0.0.1"})
+    base = f"http://127.0.0.1:{args.port}"
+    phases: dict[str, dict[str, Any]] = {}
+    warmup: dict[str, Any] = {"acknowledged": []}
+    try:
+        _wait_until_up(base)
+        plan = json.loads(Path(plan_path).read_text(encoding="utf-8"))
+        applicant = plan["applicants"][0]
+        guide = _size_of(f"{base}/guide/{plan['guide_codes'][0]}/")
+        case = _size_of(f"{base}/api/v1/cases/{applicant['cases'][0]}", applicant["token"])
+        plan.update(host="127.0.0.1", port=args.port, render_bytes=(guide + case) // 2)
+        Path(plan_path).write_text(json.dumps(plan, ensure_ascii=False), encoding="utf-8")
+        server["render_bytes"] = plan["render_bytes"]
+        # Every gunicorn worker loads the application on its first request (a second or more):
+        # a short unmeasured mixed load first, so the phases measure the platform warm. Its
+        # submissions are checked with the others.
+        warmup = _phase(plan_path, "mixed", argparse.Namespace(
+            **{**vars(args), "seconds": WARMUP_SECONDS}))
+        for phase in ("insert", "submissions", "render", "reads"):
+            phases[phase] = _phase(plan_path, phase, args)
+        phases["mixed"] = _phase(plan_path, "mixed", args, think=args.think)
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+        log.close()
+    acknowledged = [e for result in [warmup, *phases.values()] for e in result["acknowledged"]]
+    acknowledged_path = work / "acknowledged.json"
+    acknowledged_path.write_text(json.dumps(acknowledged), encoding="utf-8")
+    check = _child(["--verify", plan_path, str(acknowledged_path)], env)
+    print_json(summarise(phases, check, server))
+
+
+if __name__ == "__main__":
+    main()
