@@ -2,13 +2,13 @@
 and letters to the leadership (each a case of a feedback kind), with their replies, routing
 rules and reply templates."""
 
-from typing import Any, NoReturn
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from qinkuaiban.core.append_only import AppendOnlyModel
 from qinkuaiban.core.models import TimeStampedModel
 from qinkuaiban.feedback.rules import (
     AppealDecision,
@@ -24,18 +24,6 @@ from qinkuaiban.feedback.rules import (
     ReplyRound,
     TargetType,
 )
-
-
-class AppendOnlyError(Exception):
-    """Raised on any attempt to change or remove a history entry."""
-
-
-class AppendOnlyQuerySet(models.QuerySet[Any]):
-    def update(self, **kwargs: Any) -> NoReturn:
-        raise AppendOnlyError("History entries cannot be changed")
-
-    def delete(self) -> NoReturn:
-        raise AppendOnlyError("History entries cannot be deleted")
 
 
 class RatingInvitation(models.Model):
@@ -198,7 +186,7 @@ class Rectification(TimeStampedModel):
         return self.status in RECTIFICATION_OPEN
 
 
-class RectificationEvent(models.Model):
+class RectificationEvent(AppendOnlyModel):
     """One step of a rectification. Append-only."""
 
     rectification = models.ForeignKey(
@@ -216,8 +204,6 @@ class RectificationEvent(models.Model):
     data = models.JSONField(_("data"), default=dict, blank=True)
     created_at = models.DateTimeField(_("time"), auto_now_add=True)
 
-    objects = AppendOnlyQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("rectification step")
         verbose_name_plural = _("rectification steps")
@@ -225,14 +211,6 @@ class RectificationEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rectification_id} {self.action}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise AppendOnlyError("History entries cannot be changed")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
-        raise AppendOnlyError("History entries cannot be deleted")
 
 
 class Appeal(models.Model):
@@ -477,7 +455,7 @@ class FeedbackReply(models.Model):
         return f"{self.feedback_id} #{self.round}"
 
 
-class FeedbackEvent(models.Model):
+class FeedbackEvent(AppendOnlyModel):
     """One step in a feedback's own history (routing, replies, verdicts, merging, adoption,
     publication). Append-only; submission, acceptance and transfers are in the case history."""
 
@@ -495,8 +473,6 @@ class FeedbackEvent(models.Model):
     data = models.JSONField(_("data"), default=dict, blank=True)
     created_at = models.DateTimeField(_("time"), auto_now_add=True)
 
-    objects = AppendOnlyQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("feedback step")
         verbose_name_plural = _("feedback steps")
@@ -504,11 +480,3 @@ class FeedbackEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.feedback_id} {self.action}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise AppendOnlyError("History entries cannot be changed")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
-        raise AppendOnlyError("History entries cannot be deleted")

@@ -142,3 +142,23 @@ def test_a_step_near_or_past_its_deadline_warns_once(rectification, lisi):
     assert rectification.warning == "red"
     assert Message.objects.filter(recipient=lisi,
                                   kind="feedback.rectification_warning").count() == 2
+
+
+def test_the_rectification_history_cannot_be_rewritten(rectification):
+    from django.db import DatabaseError, connection, transaction
+
+    from qinkuaiban.core.append_only import AppendOnlyError
+
+    step = RectificationEvent.objects.filter(rectification=rectification).first()
+    assert step is not None
+    step.note = "篡改"
+    with pytest.raises(AppendOnlyError):
+        step.save()
+    with pytest.raises(AppendOnlyError):
+        RectificationEvent.objects.filter(pk=step.pk).update(note="篡改")
+    with pytest.raises(AppendOnlyError):
+        step.delete()
+    # Even raw SQL from the application is refused by the database trigger.
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE feedback_rectificationevent SET note = 'x' WHERE id = %s",
+                       [step.pk])
