@@ -187,11 +187,13 @@ TRANSITIONS: dict[str, Transition] = {
         TRANSFERABLE, None, [P.RECEIVER], reason_required=True, guards=[G.PENDING_TRANSFER]
     ),
     Action.RECORD_VISIT: _t(OPEN, None, STAFF_AT_WINDOW),
+    # 上门服务: the applicant picks a slot (or staff note one agreed by phone); staff confirm it.
     Action.PROPOSE_DOOR_VISIT: _t(
-        OPEN, None, HANDLING, guards=[G.DOOR_TO_DOOR_ITEM, G.NO_OPEN_DOOR_VISIT]
+        OPEN, None, [P.APPLICANT, P.WINDOW_CLERK, *HANDLING],
+        guards=[G.DOOR_TO_DOOR_ITEM, G.NO_OPEN_DOOR_VISIT],
     ),
     Action.CONFIRM_DOOR_VISIT: _t(
-        OPEN, None, [P.APPLICANT, P.WINDOW_CLERK, P.HANDLER], guards=[G.DOOR_VISIT_PROPOSED]
+        OPEN, None, [P.WINDOW_CLERK, *HANDLING], guards=[G.DOOR_VISIT_PROPOSED]
     ),
     Action.RECORD_DOOR_VISIT: _t(OPEN, None, HANDLING, guards=[G.DOOR_VISIT_CONFIRMED]),
     Action.CANCEL_DOOR_VISIT: _t(

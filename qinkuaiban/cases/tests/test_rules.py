@@ -284,10 +284,13 @@ def test_a_door_to_door_visit_is_proposed_confirmed_and_recorded(door_item, zhan
     from qinkuaiban.cases.tests.states import tomorrow_slot
 
     case = submit(door_item, zhangsan, files=False)
-    case = services.propose_door_visit(case=case, actor=lisi, **tomorrow_slot())
+    # The applicant picks the slot; staff confirm it before anyone goes.
+    case = services.propose_door_visit(case=case, actor=zhangsan, **tomorrow_slot())
     with pytest.raises(Conflict):
         services.record_door_visit(case=case, actor=lisi)
-    case = services.confirm_door_visit(case=case, actor=zhangsan)
+    with pytest.raises(NotPermitted):
+        services.confirm_door_visit(case=case, actor=zhangsan)
+    case = services.confirm_door_visit(case=case, actor=lisi)
     case = services.record_door_visit(case=case, actor=lisi, notes="已上门收取材料")
     assert case.door_visits.get().status == "done"
 

@@ -273,12 +273,12 @@ def test_a_door_to_door_visit_is_proposed_confirmed_and_recorded(
 ) -> None:
     case = submit(door_item, cast["zhangsan"], files=False)
     start = timezone.localtime() + dt.timedelta(days=1)
-    act(cast["lisi"], case, "propose_door_visit", {
+    act(cast["zhangsan"], case, "propose_door_visit", {
         "slot_start": start.strftime("%Y-%m-%dT%H:%M"),
         "slot_end": (start + dt.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
         "address": "省发改委 3 号楼 502 室",
     })
-    act(cast["zhangsan"], case, "confirm_door_visit")
+    act(cast["lisi"], case, "confirm_door_visit")
     act(cast["lisi"], case, "record_door_visit", {"notes": "已现场办理"})
     visit = DoorToDoorVisit.objects.get(case=case)
     assert visit.status == DoorVisitStatus.DONE and visit.notes == "已现场办理"

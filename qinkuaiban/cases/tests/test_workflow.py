@@ -91,7 +91,7 @@ def setup(action: str, status: str, *, cast: dict[str, User], receiver: User,
                     Action.CANCEL_DOOR_VISIT):
         case = services.propose_door_visit(case=case, actor=lisi, **tomorrow_slot())
         if action == Action.RECORD_DOOR_VISIT:
-            case = services.confirm_door_visit(case=case, actor=zhangsan)
+            case = services.confirm_door_visit(case=case, actor=lisi)
     return case, data
 
 
