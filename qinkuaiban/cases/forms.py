@@ -209,7 +209,11 @@ class ActionForm(forms.Form):
         return str(Action(self.action).label)
 
     def perform(self) -> Case:
-        raise NotImplementedError
+        """Take the action; forms whose action needs more than a reason override this."""
+        return services.transition_case(
+            case=self.case, action=self.action, actor=self.actor,
+            reason=self.cleaned_data.get("reason", ""),
+        )
 
 
 class AcceptForm(ActionForm):

@@ -7,6 +7,7 @@ import logging
 import threading
 import urllib.error
 import urllib.request
+from abc import ABC, abstractmethod
 from collections import Counter
 from dataclasses import dataclass
 
@@ -26,11 +27,11 @@ class SmsRejected(SmsError):
     """The gateway refused the message for good (bad number, bad credentials); do not retry."""
 
 
-class BaseSmsBackend:
+class BaseSmsBackend(ABC):
     """Send one text to one mainland mobile number; return the gateway's reference."""
 
-    def send(self, *, mobile: str, text: str, idempotency_key: str) -> str:
-        raise NotImplementedError
+    @abstractmethod
+    def send(self, *, mobile: str, text: str, idempotency_key: str) -> str: ...
 
 
 class ConsoleSmsBackend(BaseSmsBackend):
