@@ -23,16 +23,12 @@ from qinkuaiban.cases.workflow import TRANSITIONS, Action
 from qinkuaiban.catalogue.selectors import get_published_item
 from qinkuaiban.core.errors import Conflict, InvalidInput, NotPermitted
 from qinkuaiban.core.pagination import BoundedPageNumberPagination
+from qinkuaiban.core.schemas import ErrorOut
 from qinkuaiban.core.validators import PlainText, reject_null_characters
 from qinkuaiban.identity.models import Organisation, User
 
 router = Router(tags=["cases"])
 public_router = Router(tags=["cases"])
-
-
-class ErrorOut(Schema):
-    code: str
-    detail: str
 
 
 class OrganisationOut(Schema):

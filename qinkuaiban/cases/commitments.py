@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from qinkuaiban.cases.models import Case, Status
 from qinkuaiban.catalogue.models import ServiceItem
+from qinkuaiban.core.dates import day_start
 
 WINDOW_DAYS = 365
 
@@ -30,6 +31,9 @@ class CommitmentStats:
         return round(100 * self.on_time / self.completed)
 
 
+ONE_DAY = dt.timedelta(days=1)
+
+
 def commitment_stats(item: ServiceItem, *, today: dt.date | None = None) -> CommitmentStats:
     """The item's cases completed over the last 12 months and the share kept within the
     promised limit (the due date, which includes clock stops and an approved extension)."""
@@ -38,8 +42,8 @@ def commitment_stats(item: ServiceItem, *, today: dt.date | None = None) -> Comm
     # A range of instants (local midnights), not `completed_at__date`, so the index on the
     # item's completion times serves it.
     counts = Case.objects.filter(
-        item=item, status=Status.COMPLETED, completed_at__gte=_midnight_after(since),
-        completed_at__lt=_midnight_after(until),
+        item=item, status=Status.COMPLETED, completed_at__gte=day_start(since + ONE_DAY),
+        completed_at__lt=day_start(until + ONE_DAY),
     ).aggregate(
         completed=Count("pk"),
         on_time=Count("pk", filter=Q(due_on__isnull=False, completed_at__date__lte=F("due_on"))),
@@ -47,7 +51,3 @@ def commitment_stats(item: ServiceItem, *, today: dt.date | None = None) -> Comm
     return CommitmentStats(since=since, until=until, completed=counts["completed"] or 0,
                            on_time=counts["on_time"] or 0)
 
-
-def _midnight_after(day: dt.date) -> dt.datetime:
-    """The first instant of the day after `day`, in the platform's time zone."""
-    return timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))

@@ -15,13 +15,9 @@ from qinkuaiban.catalogue import selectors
 from qinkuaiban.catalogue.forms_spec import FieldSpec, parse_fields
 from qinkuaiban.catalogue.models import ServiceItem, ServiceItemVersion
 from qinkuaiban.core.pagination import BoundedPageNumberPagination
+from qinkuaiban.core.schemas import ErrorOut
 
 router = Router(tags=["services"])
-
-
-class ErrorOut(Schema):
-    code: str
-    detail: str
 
 
 class MaterialOut(Schema):

@@ -24,6 +24,7 @@ from qinkuaiban.cases import ratelimit
 from qinkuaiban.cases.models import Case
 from qinkuaiban.core.errors import InvalidInput, NotFound
 from qinkuaiban.core.pagination import BoundedPageNumberPagination
+from qinkuaiban.core.schemas import ErrorOut
 from qinkuaiban.feedback import selectors, services
 from qinkuaiban.feedback.models import Evaluation, Feedback, Rectification
 from qinkuaiban.feedback.rules import RatedObject, TargetType
@@ -34,11 +35,6 @@ from qinkuaiban.identity.models import Organisation, User
 router = Router(tags=["feedback"])
 rectifications_router = Router(tags=["feedback"])
 evaluation_router = Router(tags=["feedback"])
-
-
-class ErrorOut(Schema):
-    code: str
-    detail: str
 
 
 class _Anyone:

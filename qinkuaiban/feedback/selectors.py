@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from qinkuaiban.cases.models import Case, Channel, Status
 from qinkuaiban.cases.selectors import cases_for_actor, get_case_by_tracking, visible_org_ids
 from qinkuaiban.catalogue.models import ServiceItem
+from qinkuaiban.core.dates import day_start, days_range
 from qinkuaiban.core.errors import NotFound
 from qinkuaiban.feedback.conf import days
 from qinkuaiban.feedback.models import (
@@ -318,9 +319,10 @@ def _rating_counts_by(
 ) -> dict[int, RatingCounts]:
     """Counts per value of `key` ("item" or "organisation") over ratings given and cases
     completed from start to end (inclusive)."""
-    ratings = Evaluation.objects.filter(created_at__date__gte=start, created_at__date__lte=end)
-    completed = Case.objects.filter(status=Status.COMPLETED, completed_at__date__gte=start,
-                                    completed_at__date__lte=end).exclude(
+    since, until = days_range(start, end)
+    ratings = Evaluation.objects.filter(created_at__gte=since, created_at__lt=until)
+    completed = Case.objects.filter(status=Status.COMPLETED, completed_at__gte=since,
+                                    completed_at__lt=until).exclude(
         kind__in=FeedbackKind.values)
     case_key = "item" if key == "item" else "handling_org"
     if item is not None:
@@ -428,7 +430,8 @@ def dashboard_for(*, actor: User, month: dt.date) -> Dashboard:
 
 def _feedback_rows(*, start: dt.date, end: dt.date, org_ids: set[int] | None,
                    minimum: int) -> tuple[list[FeedbackRow], FeedbackFigures]:
-    submitted = Feedback.objects.filter(created_at__date__gte=start, created_at__date__lte=end)
+    since, until = days_range(start, end)
+    submitted = Feedback.objects.filter(created_at__gte=since, created_at__lt=until)
     if org_ids is not None:
         submitted = submitted.filter(case__handling_org_id__in=org_ids)
     first = Q(replies__round=1)
@@ -468,7 +471,7 @@ def window_cases_to_rate(*, actor: User) -> QuerySet[Case]:
     return (
         Case.objects.filter(handling_org_id__in=org_ids, status=Status.COMPLETED,
                             channel=Channel.WINDOW,
-                            completed_at__date=timezone.localdate())
+                            completed_at__gte=day_start(timezone.localdate()))
         .exclude(Exists(rated)).exclude(kind__in=FeedbackKind.values)
         .select_related("version").order_by("-completed_at")
     )

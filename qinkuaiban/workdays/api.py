@@ -10,17 +10,13 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
 from qinkuaiban.core.errors import InvalidInput
+from qinkuaiban.core.schemas import ErrorOut
 from qinkuaiban.workdays import selectors
 
 router = Router(tags=["workdays"])
 
 # Ten years of working days: far beyond any legal limit, and it keeps a request cheap.
 MAX_DAYS = 3650
-
-
-class ErrorOut(Schema):
-    code: str
-    detail: str
 
 
 class DeadlineOut(Schema):
