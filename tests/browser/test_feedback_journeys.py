@@ -4,6 +4,7 @@ rated 非常不满意, rectified and called back."""
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from qinkuaiban.cases.tests.factories import make_item
 from qinkuaiban.feedback.models import Feedback, Rectification
@@ -39,8 +40,8 @@ def test_an_anonymous_suggestion_is_answered_and_judged_satisfying(
     page.get_by_label("标题").fill("建议增加自行车棚")
     page.get_by_label("具体内容").fill("二号楼旁自行车无处停放，建议增加车棚。")
     page.get_by_role("button", name="提交").click()
-    assert page.get_by_role("heading", name="提交成功").is_visible()
-    assert "仅显示这一次" in page.get_by_role("alert").inner_text()
+    expect(page.get_by_role("heading", name="提交成功")).to_be_visible()
+    expect(page.get_by_role("alert")).to_contain_text("仅显示这一次")
     tracking_code = page.get_by_test_id("tracking-code").inner_text().strip()
     pin = page.get_by_test_id("pin").inner_text().strip()
 
@@ -50,17 +51,17 @@ def test_an_anonymous_suggestion_is_answered_and_judged_satisfying(
     staff_page.get_by_role("link", name=feedback.number).click()
     staff_page.get_by_role("textbox", name="答复").fill("感谢建议，二号楼车棚将于下月建成。")
     staff_page.get_by_role("button", name="发送答复").click()
-    assert staff_page.get_by_text("答复已发送。").is_visible()
+    expect(staff_page.get_by_text("答复已发送。")).to_be_visible()
 
     page.context.clear_cookies()
     page.goto("/feedback/track/")
     page.get_by_label("查询码").fill(tracking_code)
     page.get_by_label("查询密码").fill(pin)
     page.get_by_role("button", name="查询").click()
-    assert page.get_by_text("二号楼车棚将于下月建成").is_visible()
+    expect(page.get_by_text("二号楼车棚将于下月建成")).to_be_visible()
     page.get_by_role("group", name="您对答复是否满意？").get_by_label("是").check()
     page.get_by_role("button", name="提交评价").click()
-    assert page.get_by_text("感谢您的评价。").is_visible()
+    expect(page.get_by_text("感谢您的评价。")).to_be_visible()
     feedback.refresh_from_db()
     assert feedback.status == FeedbackStatus.CLOSED
     assert feedback.replies.get().satisfied is True
@@ -76,7 +77,7 @@ def test_a_very_dissatisfied_rating_is_rectified_and_called_back(
         page.get_by_role("group", name=group).get_by_label("非常不满意").check()
     page.get_by_label("意见（选填）").fill("材料要求前后不一致，多跑了一趟。")
     page.get_by_role("button", name="评价服务").click()
-    assert page.get_by_text("感谢您的评价！").is_visible()
+    expect(page.get_by_text("感谢您的评价！")).to_be_visible()
     rectification = Rectification.objects.get(evaluation__case=case)
 
     sign_in(staff_page, "lisi", password)
@@ -90,11 +91,11 @@ def test_a_very_dissatisfied_rating_is_rectified_and_called_back(
     for action, label, note in steps:
         staff_page.get_by_label(label).fill(note)
         staff_page.get_by_role("button", name=f"确认{action}").click()
-        assert staff_page.get_by_text(f"已完成：{action}。").is_visible()
+        expect(staff_page.get_by_text(f"已完成：{action}。")).to_be_visible()
     staff_page.get_by_label("回访情况").fill("回访张三，对整改结果表示满意。")
     staff_page.get_by_role("group", name="评价人是否满意？").get_by_label("是").check()
     staff_page.get_by_role("button", name="确认登记回访").click()
-    assert staff_page.get_by_text("已完成：登记回访。").is_visible()
+    expect(staff_page.get_by_text("已完成：登记回访。")).to_be_visible()
     rectification.refresh_from_db()
     assert rectification.status == RectificationStatus.CLOSED
     assert rectification.rater_satisfied is True
