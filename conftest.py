@@ -23,6 +23,16 @@ def _immediate_tasks(settings) -> None:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(autouse=True)
+def _empty_caches() -> None:
+    """Cached fragments (guide pages, published figures) never leak from one test into the
+    next, where rolled-back primary keys may be issued again."""
+    from django.core.cache import caches
+
+    for cache in caches.all():
+        cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _official_calendar_after_flush(request: pytest.FixtureRequest) -> None:
     """Transactional tests (browser journeys, concurrency) empty every table when they end,
     including the 2025-2026 calendar a migration seeded. With several workers any later test

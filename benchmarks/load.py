@@ -5,14 +5,14 @@ keep-alive connection per virtual user) run as its own process, started by peak_
 
 Phases:
 - `mixed`: 60 % reads (half the guide's item page, half the applicant's case through the API),
-  30 % submissions (draft with the form, one PDF attachment, submit: three requests), 10 % handler
+  30 % submissions (the form with one PDF attachment in one multipart request), 10 % handler
   actions on submitted or accepted cases (accept, request supplement, complete);
 - `reads`, `submissions`: one kind only, for the ratios to the ceilings;
 - `insert`, `render`: the ceiling views of the same server.
 
 Each virtual user waits an exponentially distributed think time (mean `--think` seconds, 0 for
 none) between two operations. Prints one JSON line: per request kind the latencies, statuses
-and errors, and the submissions the server acknowledged (number and draft id).
+and errors, and the submissions the server acknowledged (number and idempotency key).
 """
 
 import argparse
@@ -198,31 +198,20 @@ class Load:
         applicant = self.rng.choice(self.plan["applicants"])
         token = applicant["token"]
         item = self.rng.choice(self.plan["submission_items"])
-        began = time.perf_counter()
-        body = json.dumps({"service_code": item["code"], "form": item["form"],
-                           "submit": False}, ensure_ascii=False).encode()
-        status, data = await self.call(
-            conn, "submit 1/3: draft", "POST", "/api/v1/cases", expect=(201,), token=token,
-            body=body, content_type="application/json",
-            extra={"Idempotency-Key": uuid.uuid4().hex})
-        if status != 201:
-            return
-        draft_id = json.loads(data)["draft_id"]
-        fields = {"material": str(item["material"])} if item["material"] else {}
+        key = uuid.uuid4().hex
+        fields = {"data": json.dumps({"service_code": item["code"], "form": item["form"]},
+                                     ensure_ascii=False)}
+        if item["material"]:
+            fields["material"] = str(item["material"])
         content_type, upload = multipart(fields, "审批单.pdf", PDF_BODY)
-        status, _ = await self.call(
-            conn, "submit 2/3: attachment", "POST", f"/api/v1/cases/drafts/{draft_id}/attachments",
-            expect=(201,), token=token, body=upload, content_type=content_type)
-        if status != 201:
-            return
         status, data = await self.call(
-            conn, "submit 3/3: submit", "POST", f"/api/v1/cases/drafts/{draft_id}/submit",
-            expect=(200,), token=token)
-        if status != 200:
+            conn, "submission (1 request)", "POST", "/api/v1/cases/with-files", expect=(201,),
+            token=token, body=upload, content_type=content_type,
+            extra={"Idempotency-Key": key})
+        if status != 201:
             return
         number = json.loads(data)["number"]
-        self.latencies["submission (3 requests)"].append((time.perf_counter() - began) * 1000)
-        self.acknowledged.append({"number": number, "draft_id": draft_id})
+        self.acknowledged.append({"number": number, "key": key})
         self.own_cases[token].append(number)
         if item["handled_by_plan"]:
             self.submitted.append(number)

@@ -224,6 +224,9 @@ STORAGES = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 QKB_UPLOAD_MAX_BYTES = env_int("QKB_UPLOAD_MAX_MB", 10) * 1024 * 1024
+# The published figures on a guide page (承诺践诺, 好差评) are computed at most this often per
+# server process and day: they cover twelve months, and the guide is read most on peak days.
+QKB_PUBLIC_STATS_CACHE_SECONDS = env_int("QKB_PUBLIC_STATS_CACHE_SECONDS", 300)
 
 # API lists page through one class that caps the page number (core/pagination.py).
 NINJA_PAGINATION_CLASS = "qinkuaiban.core.pagination.BoundedPageNumberPagination"

@@ -3,7 +3,8 @@ mobile app: keep them. Each endpoint fetches through a selector, checks the shap
 and calls a service; the API root turns DomainError into `{"code", "detail"}`.
 
 `POST /api/v1/cases` answers 201 with a new case and 200 with the case an earlier request with
-the same `Idempotency-Key` header created."""
+the same `Idempotency-Key` header created; `POST /api/v1/cases/with-files` does the same with
+the materials attached in one multipart request (one transaction: all or nothing)."""
 
 import datetime as dt
 from typing import Any
@@ -191,6 +192,39 @@ def create_case(
     actor = _user(request)
     item = get_published_item(code=payload.service_code.strip().upper())
     case = services.submit_case(actor=actor, item=item, form=payload.form,
+                                idempotency_key=idempotency_key, submit=payload.submit)
+    return Status(200 if case.replayed else 201, case_out(case, actor))
+
+
+@router.post("/with-files", response={200: CaseOut, 201: CaseOut, 400: ErrorOut, 401: ErrorOut,
+                                      403: ErrorOut, 404: ErrorOut, 409: ErrorOut,
+                                      422: ErrorOut})
+def create_case_with_files(
+    request: HttpRequest,
+    data: Form[str],
+    file: File[list[UploadedFile]] = None,  # type: ignore[assignment]
+    material: Form[list[int]] = None,  # type: ignore[assignment]
+    idempotency_key: str = Header("", alias="Idempotency-Key"),
+) -> Status[dict[str, Any]]:
+    """Apply with the materials in one multipart request: `data` is the JSON body of
+    `POST /api/v1/cases`, each `file` part one upload, and the `material` parts, when given,
+    the checklist id of each file in the same order (0 for a file outside the checklist)."""
+    actor = _user(request)
+    try:
+        payload = CaseIn.model_validate_json(data)
+    except ValueError as exc:
+        raise InvalidInput(_("The data part is not a valid application: %(error)s")
+                           % {"error": str(exc).splitlines()[0]},
+                           code="invalid_data", field="data") from exc
+    files = list(file or [])
+    materials = list(material or [])
+    if materials and len(materials) != len(files):
+        raise InvalidInput(_("Give one material id per file, in the same order, or none."),
+                           code="materials_mismatch", field="material")
+    pairs = [(materials[i] or None if materials else None, upload)
+             for i, upload in enumerate(files)]
+    item = get_published_item(code=payload.service_code.strip().upper())
+    case = services.submit_case(actor=actor, item=item, form=payload.form, files=pairs,
                                 idempotency_key=idempotency_key, submit=payload.submit)
     return Status(200 if case.replayed else 201, case_out(case, actor))
 

@@ -21,7 +21,14 @@ from django.utils.translation import gettext as _
 
 from qinkuaiban.cases import clock
 from qinkuaiban.cases.kinds import UnknownCaseKind, get_kind
-from qinkuaiban.cases.models import Attachment, Case, CaseEvent, Transfer, TransferStatus
+from qinkuaiban.cases.models import (
+    ONE_RELATED,
+    Attachment,
+    Case,
+    CaseEvent,
+    Transfer,
+    TransferStatus,
+)
 from qinkuaiban.cases.permissions import parties_for, pending_transfer, satisfied_guards
 from qinkuaiban.cases.workflow import OPEN_STATUSES, Status, actions_for
 from qinkuaiban.catalogue.forms_spec import parse_fields
@@ -44,6 +51,10 @@ def visible_org_ids(actor: User) -> set[int]:
 
 def cases_for_actor(*, actor: User) -> QuerySet[Case]:
     """Every case the actor may see (see the module's rules)."""
+    return _visible_cases(actor).select_related(*LIST_RELATED)
+
+
+def _visible_cases(actor: User) -> QuerySet[Case]:
     if not getattr(actor, "is_authenticated", False):
         return Case.objects.none()
     condition = Q(applicant=actor) | Q(registered_by=actor)
@@ -57,16 +68,14 @@ def cases_for_actor(*, actor: User) -> QuerySet[Case]:
         # The supervising division follows every case whose transfer was escalated to it.
         escalated = Transfer.objects.filter(case=OuterRef("pk"), escalated_at__isnull=False)
         condition |= Q(Exists(escalated))
-    return Case.objects.filter(condition).select_related(*LIST_RELATED)
+    return Case.objects.filter(condition)
 
 
 def get_case_for_actor(*, actor: User, number: str) -> Case:
     """One visible submitted case by its number; NotFound otherwise."""
     # No number holds a NUL, and PostgreSQL would refuse it in the query.
     case = None if "\x00" in number else (
-        cases_for_actor(actor=actor).filter(number=number)
-        .select_related("handling_org__parent__parent", "applicant_org", "registered_by")
-        .first()
+        _visible_cases(actor).filter(number=number).select_related(*ONE_RELATED).first()
     )
     if case is None:
         raise _not_found()
@@ -77,7 +86,7 @@ def get_draft_for_actor(*, actor: User, pk: int) -> Case:
     """One draft (drafts have no number yet) of its creator; NotFound otherwise."""
     case = (
         Case.objects.filter(pk=pk, status=Status.DRAFT, registered_by=actor)
-        .select_related(*LIST_RELATED).first()
+        .select_related(*ONE_RELATED).first()
         if getattr(actor, "is_authenticated", False) else None
     )
     if case is None:

@@ -20,6 +20,7 @@ from qinkuaiban.cases.conf import setting
 from qinkuaiban.cases.events import SystemEvent, append_event, new_event
 from qinkuaiban.cases.kinds import CaseKind, UnknownCaseKind, get_kind
 from qinkuaiban.cases.models import (
+    ONE_RELATED,
     WARNING_ORDER,
     Attachment,
     Case,
@@ -141,8 +142,7 @@ def _lock(case: Case) -> Case:
     # Lock first, then check: two handlers clicking at once must not both pass the check.
     return (
         Case.objects.select_for_update(of=("self",))
-        .select_related("version", "item", "handling_org__parent__parent", "applicant",
-                        "responsible")
+        .select_related(*ONE_RELATED)
         .get(pk=case.pk)
     )
 
@@ -192,7 +192,8 @@ def _validate_form(kind: CaseKind, version: Any, form: Mapping[str, Any]) -> tup
 def _version_material(version: Any, material_id: int | None) -> Material | None:
     if material_id is None:
         return None
-    material = version.materials.filter(pk=material_id).first()
+    # The checklist is usually prefetched with the version: no query per file.
+    material = next((m for m in version.materials.all() if m.pk == material_id), None)
     if material is None:
         raise InvalidInput(_("This material is not on the service's checklist."),
                            code="unknown_material", field="material")
@@ -320,10 +321,13 @@ def submit_case(
     _store_files(case=case, files=[*files, *form_files], actor=actor, round_=0)
     append_event(case=case, action=SystemEvent.CREATED, actor=actor, to_status=Status.DRAFT,
                  data={"channel": channel})
+    if submit:
+        # The row was inserted by this transaction: nobody else can see it to race for it, so
+        # it is not read back and locked again. The submission's audit entry names the item.
+        return _transition(case=case, action=Action.SUBMIT, actor=actor, reason="",
+                           data={}, transfer=None, audit={"item": item.code, "channel": channel})
     record(action="cases.draft_created", actor=actor, target=case,
            organisation=case.handling_org, changes={"item": item.code, "channel": channel})
-    if submit:
-        case = transition_case(case=case, action=Action.SUBMIT, actor=actor)
     return case
 
 
@@ -464,8 +468,16 @@ def transition_case(
         raise InvalidInput(_("Unknown action."), code="unknown_action", field="action")
     anonymous = bool(data.pop("anonymous", False))
     case = _lock(case)
+    return _transition(case=case, action=action, actor=actor, reason=reason, data=data,
+                       transfer=pending_transfer(case), anonymous=anonymous)
+
+
+def _transition(
+    *, case: Case, action: str, actor: User | None, reason: str, data: dict[str, Any],
+    transfer: Transfer | None, anonymous: bool = False, audit: dict[str, Any] | None = None,
+) -> Case:
+    """`transition_case` on a case this transaction has locked (or created)."""
     row = TRANSITIONS[action]
-    transfer = pending_transfer(case)
     parties = parties_for(case, actor, transfer=transfer)
     if anonymous and actor is None and action == Action.SUBMIT and case.applicant_id is None:
         parties = {"applicant"}
@@ -501,7 +513,7 @@ def transition_case(
     entry: dict[str, Any] = {"action": AUDIT_NAMES[action], "actor": actor, "target": case,
                              "organisation": case.handling_org,
                              "changes": {"from": from_status, "to": case.status,
-                                         "reason": reason, **step.event}}
+                                         "reason": reason, **step.event, **(audit or {})}}
     if not step.after:
         # The audit entry last: the chain head stays locked from there until commit, and every
         # audited write of the platform queues on it.

@@ -63,19 +63,24 @@ def _with_materials(versions: QuerySet[ServiceItemVersion]) -> QuerySet[ServiceI
     )
 
 
-def get_published_item(*, code: str) -> ServiceItem:
-    """One item of the public guide with its current version; anything else is NotFound."""
+def get_published_item(*, code: str, with_materials: bool = True) -> ServiceItem:
+    """One item of the public guide with its current version (and its checklist, unless the
+    caller reads it from a cached fragment); anything else is NotFound."""
     # No code holds a NUL, and PostgreSQL would refuse it in the query.
     item = None if "\x00" in code else (
         ServiceItem.objects.filter(code=code, status=ItemStatus.PUBLISHED)
-        .select_related("handling_org", "current_version")
-        .first()
+        .select_related("handling_org").first()
     )
-    if item is None or item.current_version is None:
+    if item is None or item.current_version_id is None:
         raise NotFound(_not_found_message(), code="service_not_found")
-    item.current_version = _with_materials(
-        ServiceItemVersion.objects.filter(pk=item.current_version.pk)
-    ).get()
+    # The version (a wide row: the whole guide) is read once, with its checklist.
+    versions = ServiceItemVersion.objects.filter(pk=item.current_version_id)
+    if with_materials:
+        versions = versions.prefetch_related(
+            Prefetch("materials", queryset=Material.objects.order_by("position", "id")))
+    version = versions.get()
+    version.item = item
+    item.current_version = version
     return item
 
 

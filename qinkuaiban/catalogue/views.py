@@ -5,12 +5,14 @@ import logging
 from collections import defaultdict
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -72,14 +74,17 @@ def _may_edit(request: HttpRequest, item: ServiceItem) -> bool:
 def item_detail(request: HttpRequest, code: str) -> HttpResponse:
     """The full guide of an item's current version."""
     try:
-        item = selectors.get_published_item(code=code)
+        item = selectors.get_published_item(code=code, with_materials=False)
     except NotFound as exc:
         raise Http404(exc.message) from exc
     version = item.current_version
     assert version is not None
     return render(request, "catalogue/item.html", {
-        "item": item, "version": version, "guide": guide_for(version),
-        "may_edit": _may_edit(request, item),
+        "item": item, "version": version,
+        # Built only when the cached guide fragment has to be rendered again.
+        "guide": SimpleLazyObject(lambda: guide_for(version)),
+        "may_edit": _may_edit(request, item), "today": timezone.localdate().isoformat(),
+        "stats_cache_seconds": settings.QKB_PUBLIC_STATS_CACHE_SECONDS,
     })
 
 

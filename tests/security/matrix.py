@@ -262,6 +262,8 @@ ROWS: tuple[Row, ...] = (
     # --- API: cases ---------------------------------------------------------------------------
     Row("POST /api/v1/cases", "POST", "/api/v1/cases", api(201, admins=403),
         data={"service_code": "QKB-HY-001", "form": "{meeting_form}"}),
+    Row("POST /api/v1/cases/with-files", "POST", "/api/v1/cases/with-files",
+        api(201, admins=403), data={"data": "{meeting_application}"}, files=("file",)),
     Row("GET /api/v1/cases", "GET", "/api/v1/cases", api(200)),
     Row("GET /api/v1/cases/{number}", "GET", "/api/v1/cases/{case_a}",
         api(404, **CASE_VIEWERS_A), note="A"),

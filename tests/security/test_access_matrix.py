@@ -69,7 +69,12 @@ def _scores() -> dict[str, int]:
 
 
 # Placeholders that stand for a whole JSON value rather than text.
-STRUCTURED: dict[str, Callable[[], Any]] = {"{meeting_form}": meeting_form, "{scores}": _scores}
+def _meeting_application() -> str:
+    return json.dumps({"service_code": "QKB-HY-001", "form": meeting_form()})
+
+
+STRUCTURED: dict[str, Callable[[], Any]] = {"{meeting_form}": meeting_form, "{scores}": _scores,
+                                             "{meeting_application}": _meeting_application}
 
 
 def _fill(value: Any, values: dict[str, Any]) -> Any:
@@ -90,7 +95,8 @@ def request(row: Row, role: str, world: World, client_for: Callable[[str], Clien
         headers = {} if role == "anonymous" else {
             "Authorization": f"Bearer {world.tokens[role]}"}
         if row.files:
-            return client.post(path, {name: pdf() for name in row.files}, headers=headers)
+            return client.post(path, {**data, **{name: pdf() for name in row.files}},
+                               headers=headers)
         if data:
             return client.generic(row.method, path, json.dumps(data),
                                   content_type="application/json", headers=headers)

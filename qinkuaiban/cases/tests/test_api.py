@@ -2,11 +2,13 @@
 applicant / handler of the organisation / handler elsewhere / leader) on every endpoint."""
 
 
+import json
+
 import pytest
 from django.test import Client
 
 from qinkuaiban.cases import services
-from qinkuaiban.cases.models import Case, LookupThrottle, Status
+from qinkuaiban.cases.models import Attachment, Case, LookupThrottle, Status
 from qinkuaiban.cases.tests.factories import pdf, submit
 from qinkuaiban.identity.models import Organisation, User
 from qinkuaiban.identity.roles import Role
@@ -62,6 +64,45 @@ def test_post_creates_a_case_and_repeats_return_it(item, zhangsan, lisi):
     assert set(data) >= CASE_FIELDS and data["status"] == Status.SUBMITTED
     assert data["number"].startswith("QKB") and data["verification_code"]
     assert "withdraw" in data["available_actions"]
+
+
+def test_one_multipart_request_submits_a_case_with_its_materials_once(item, zhangsan):
+    required = list(item.current_version.materials.filter(necessity="required"))
+    body = {"service_code": item.code, "form": {"contact_phone": "13800000001"}}
+    own = api(zhangsan)
+
+    def send():  # type: ignore[no-untyped-def]
+        return own.post("/api/v1/cases/with-files", {
+            "data": json.dumps(body), "file": [pdf() for _m in required],
+            "material": [m.pk for m in required],
+        }, headers={"Idempotency-Key": "one-request"})
+
+    created = send()
+    assert created.status_code == 201, created.json()
+    data = created.json()
+    assert data["status"] == Status.SUBMITTED and data["number"].startswith("QKB")
+    case = Case.objects.get(number=data["number"])
+    assert sorted(case.attachments.values_list("material_id", flat=True)) == sorted(
+        m.pk for m in required)
+    again = send()
+    assert again.status_code == 200 and again.json()["number"] == data["number"]
+    assert Case.objects.filter(registered_by=zhangsan).count() == 1
+
+
+@pytest.mark.parametrize(("fields", "code"), [
+    ({"data": "{not json"}, "invalid_data"),
+    ({"data": json.dumps({"form": {}})}, "invalid_data"),
+    ({"data": "__BODY__", "material": [1, 2]}, "materials_mismatch"),
+    ({"data": "__BODY__"}, "materials_missing"),
+])
+def test_a_bad_multipart_submission_is_refused_and_creates_nothing(item, zhangsan, fields, code):
+    body = json.dumps({"service_code": item.code, "form": {"contact_phone": "13800000001"}})
+    fields = {k: body if v == "__BODY__" else v for k, v in fields.items()}
+    response = api(zhangsan).post("/api/v1/cases/with-files", {**fields, "file": [pdf()]})
+    assert response.status_code == 422, response.json()
+    assert response.json()["code"] == code
+    assert not Case.objects.filter(registered_by=zhangsan).exists()
+    assert not Attachment.objects.exists()
 
 
 def test_an_unknown_service_is_404(zhangsan):
