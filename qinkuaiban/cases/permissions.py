@@ -57,11 +57,9 @@ def pending_transfer(case: Case) -> Transfer | None:
     if case.status == Status.DRAFT:
         # Only submitted or accepted cases are ever transferred: no query for a draft.
         return None
-    return (
-        Transfer.objects.filter(case=case, status=TransferStatus.PENDING)
-        .select_related("to_org__parent", "from_org")
-        .first()
-    )
+    # Most cases are never transferred: no joins to plan for the usual empty answer; the
+    # organisations of a pending transfer load when used.
+    return Transfer.objects.filter(case=case, status=TransferStatus.PENDING).first()
 
 
 def parties_for(case: Case, actor: Any, *, transfer: Transfer | None = None) -> set[str]:

@@ -18,7 +18,7 @@ from django.utils import timezone
 from qinkuaiban.audit.verification import verify_chain
 from qinkuaiban.cases import kinds, services
 from qinkuaiban.cases.models import Case, CaseEvent, CaseNumberSequence
-from qinkuaiban.cases.tests.factories import make_item
+from qinkuaiban.cases.tests.factories import make_item, pdf
 from qinkuaiban.catalogue.models import ServiceItem
 from qinkuaiban.identity.models import Organisation, User
 from qinkuaiban.identity.roles import Role
@@ -136,6 +136,38 @@ def test_two_hundred_concurrent_submissions_get_two_hundred_distinct_gap_free_nu
         expected_numbers(200))
     assert CaseEvent.objects.filter(action="submit").count() == 200
     assert counter_row().last == 200
+    assert verify_chain().ok
+
+
+def test_every_way_of_submitting_at_once_takes_the_locks_in_one_order_and_never_deadlocks(
+    online_item: ServiceItem, zhangsan: User, zhaoliu: User
+) -> None:
+    """At-once JSON, multipart with a file, and drafts submitted later all number the case
+    before they append to the audit chain; two orders would deadlock under this mix."""
+    body = {"service_code": online_item.code, "form": {"contact_phone": "13800000001"}}
+    clients = [api_client(person) for person in (zhangsan, zhaoliu) for _i in range(6)]
+    drafts = [services.submit_case(actor=zhangsan if i % 2 else zhaoliu, item=online_item,
+                                   form=body["form"], submit=False, idempotency_key=f"d{i}")
+              for i in range(30)]
+    tasks = []
+    for i in range(30):
+        client = clients[i % 12]
+        tasks.append(partial(post_json, client, "/api/v1/cases", body,
+                             **{"Idempotency-Key": f"json-{i}"}))
+        tasks.append(partial(client.post, "/api/v1/cases/with-files",
+                             {"data": json.dumps(body), "file": [pdf()]},
+                             headers={"Idempotency-Key": f"multipart-{i}"}))
+        draft = drafts[i]
+        owner = clients[(0 if draft.registered_by_id == zhangsan.pk else 6) + i % 6]
+        tasks.append(partial(owner.post, f"/api/v1/cases/drafts/{draft.pk}/submit"))
+
+    responses = run_pool(tasks, threads=12)
+
+    failed = [r if isinstance(r, Exception) else (r.status_code, r.content[:200])
+              for r in responses if isinstance(r, Exception) or r.status_code not in (200, 201)]
+    assert not failed
+    assert sorted(r.json()["number"] for r in responses) == expected_numbers(90)
+    assert counter_row().last == 90
     assert verify_chain().ok
 
 
