@@ -71,7 +71,7 @@ def test_one_multipart_request_submits_a_case_with_its_materials_once(item, zhan
     body = {"service_code": item.code, "form": {"contact_phone": "13800000001"}}
     own = api(zhangsan)
 
-    def send():  # type: ignore[no-untyped-def]
+    def send():
         return own.post("/api/v1/cases/with-files", {
             "data": json.dumps(body), "file": [pdf() for _m in required],
             "material": [m.pk for m in required],
