@@ -5,6 +5,7 @@ also handles cases of its sub-units); the responsible staff member (首问/首�
 handler of the case wherever they sit.
 """
 
+from collections.abc import Collection
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
@@ -80,6 +81,9 @@ def parties_for(case: Case, actor: Any, *, transfer: Transfer | None = None) -> 
 
 
 OPEN_DOOR_VISIT = (DoorVisitStatus.PROPOSED, DoorVisitStatus.CONFIRMED)
+DOOR_VISIT_GUARDS = {Guard.DOOR_TO_DOOR_ITEM, Guard.NO_OPEN_DOOR_VISIT, Guard.DOOR_VISIT_OPEN,
+                     Guard.DOOR_VISIT_CONFIRMED, Guard.DOOR_VISIT_PROPOSED}
+TRANSFER_GUARDS = {Guard.PENDING_TRANSFER, Guard.NO_PENDING_TRANSFER}
 
 
 def _open_door_visit_status(case: Case) -> str | None:
@@ -104,13 +108,18 @@ def with_action_data(cases: QuerySet[Case]) -> QuerySet[Case]:
     )
 
 
-def satisfied_guards(case: Case, *, transfer: Transfer | None) -> set[str]:
-    """The guards of the workflow table that hold for the case now."""
+def satisfied_guards(
+    case: Case, *, transfer: Transfer | None, only: Collection[str] | None = None
+) -> set[str]:
+    """The guards of the workflow table that hold for the case now (of `only`, when given:
+    the guards that need a query are checked only when asked for)."""
     version = case.version
     held: set[str] = set()
     held.add(Guard.INSTANT_ITEM if version.is_instant else Guard.PROMISED_ITEM)
     # 容缺受理 needs something that may be deferred (iterates the prefetched materials in lists).
-    if any(m.necessity == Necessity.DEFERRABLE for m in version.materials.all()):
+    if (only is None or Guard.DEFERRABLE_MATERIALS in only) and any(
+        m.necessity == Necessity.DEFERRABLE for m in version.materials.all()
+    ):
         held.add(Guard.DEFERRABLE_MATERIALS)
     held.add(Guard.PENDING_TRANSFER if transfer is not None else Guard.NO_PENDING_TRANSFER)
     held.add(
@@ -119,7 +128,7 @@ def satisfied_guards(case: Case, *, transfer: Transfer | None) -> set[str]:
     )
     if case.extension_days == 0:
         held.add(Guard.NOT_EXTENDED)
-    if version.door_to_door:
+    if version.door_to_door and (only is None or DOOR_VISIT_GUARDS & set(only)):
         held.add(Guard.DOOR_TO_DOOR_ITEM)
         open_status = _open_door_visit_status(case)
         if open_status is None:

@@ -29,8 +29,14 @@ from qinkuaiban.cases.models import (
     Transfer,
     TransferStatus,
 )
-from qinkuaiban.cases.permissions import parties_for, pending_transfer, satisfied_guards
-from qinkuaiban.cases.workflow import OPEN_STATUSES, Status, actions_for
+from qinkuaiban.cases.permissions import (
+    TRANSFER_GUARDS,
+    is_staff,
+    parties_for,
+    pending_transfer,
+    satisfied_guards,
+)
+from qinkuaiban.cases.workflow import OPEN_STATUSES, TRANSITIONS, Status, actions_for
 from qinkuaiban.catalogue.forms_spec import parse_fields
 from qinkuaiban.core.errors import NotFound
 from qinkuaiban.identity.models import User
@@ -156,13 +162,20 @@ def case_queue(
 
 def available_actions(*, case: Case, actor: User | None) -> list[str]:
     """The workflow actions (and the kind's extra actions) the actor may take on the case now."""
-    transfer = pending_transfer(case)
+    # A pending transfer makes staff its receiver; an applicant's choices need it only when
+    # one of their rows is guarded by it. Guards are checked only for the rows in question.
+    staff = actor is None or is_staff(actor)
+    transfer = pending_transfer(case) if staff else None
     parties = parties_for(case, actor, transfer=transfer)
     if not parties:
         return []
+    needed = set().union(*(row.guards for row in TRANSITIONS.values()
+                           if case.status in row.sources and row.parties & parties))
+    if not staff and needed & TRANSFER_GUARDS:
+        transfer = pending_transfer(case)
     found = actions_for(
         status=case.status, parties=parties,
-        satisfied=satisfied_guards(case, transfer=transfer),
+        satisfied=satisfied_guards(case, transfer=transfer, only=needed),
     )
     try:
         kind = get_kind(case.kind)
