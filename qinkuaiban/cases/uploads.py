@@ -6,20 +6,34 @@ main part). Other zips, zip bombs (archives declaring far more content than a do
 executables (MZ, ELF, Mach-O, scripts) and anything whose extension disagrees with its content
 are refused before a byte is written. Stored names are random, under
 MEDIA_ROOT/cases/<year>/, so nothing the client sends reaches the path.
+
+A file written inside a transaction is deleted again when that transaction, or the savepoint
+it was written in, rolls back (`delete_on_rollback`); what a crash leaves behind is found by
+`orphan_uploads` for the periodic `manage.py prune_orphan_uploads`.
 """
 
+import datetime as dt
 import hashlib
+import logging
 import os
 import secrets
+import weakref
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import IO, Any
 
 from django.conf import settings
-from django.core.files.storage import default_storage
+from django.core.files.storage import Storage, default_storage
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from qinkuaiban.cases.models import Attachment
 from qinkuaiban.core.errors import InvalidInput
+
+logger = logging.getLogger(__name__)
+UPLOAD_ROOT = "cases"
 
 HEAD_BYTES = 16
 NAME_MAX_LENGTH = 200
@@ -192,7 +206,138 @@ def inspect_upload(file: Any) -> InspectedFile:
 
 
 def store_upload(file: Any, inspected: InspectedFile, *, year: int) -> str:
-    """Write the checked file under a random name; return its storage name."""
-    name = f"cases/{year:04d}/{secrets.token_hex(16)}.{inspected.file_type.extension}"
+    """Write the checked file under a random name, gone again if its transaction rolls back;
+    return its storage name."""
+    name = f"{UPLOAD_ROOT}/{year:04d}/{secrets.token_hex(16)}.{inspected.file_type.extension}"
     file.seek(0)
-    return default_storage.save(name, file)
+    stored = default_storage.save(name, file)
+    delete_on_rollback(stored)
+    return stored
+
+
+# --- files written inside a transaction ------------------------------------------------------
+
+
+class _CommitMarker:
+    """Set by Django when the outermost transaction commits; shared by its written files."""
+
+    def __init__(self) -> None:
+        self.committed = False
+
+    def __call__(self) -> None:
+        self.committed = True
+
+
+def _commit_marker(using: str) -> _CommitMarker:
+    connection = connections[using]
+    for entry in connection.run_on_commit:
+        if isinstance(entry[1], _CommitMarker):
+            return entry[1]
+    marker = _CommitMarker()
+    # First in the queue, so it has run before any other hook can fail and stop the rest; and
+    # with no savepoint ids, so only the whole transaction's rollback discards it. Entries are
+    # (savepoint ids, callback, robust) since Django 4.2; django-stubs still lists two.
+    connection.run_on_commit.insert(0, (set(), marker, False))  # type: ignore[arg-type]
+    return marker
+
+
+def _delete_unless_committed(marker: _CommitMarker, storage: Storage, name: str) -> None:
+    if marker.committed:
+        return
+    try:
+        storage.delete(name)
+    except Exception:
+        # Called while Django rolls back: never raise there. prune_orphan_uploads removes it.
+        logger.warning("Could not delete %s after its transaction rolled back", name,
+                       exc_info=True)
+
+
+def delete_on_rollback(
+    name: str, *, storage: Storage = default_storage, using: str = DEFAULT_DB_ALIAS
+) -> None:
+    """Delete the stored file `name` again if the transaction it was written in does not commit.
+
+    Django has `on_commit` but no on-rollback hook, so this uses the one thing Django already
+    does exactly right: it keeps each `on_commit` callback together with the savepoints active
+    when it was registered, and throws the callback away when one of those savepoints, or the
+    whole transaction, rolls back (`savepoint_rollback`, `rollback`, `close`). Each file gets
+    a callback of its own that nothing else refers to, with a `weakref.finalize` on it: the
+    moment Django drops it, the file is deleted, unless the transaction's commit marker says
+    the transaction committed. The marker is queued first with no savepoint ids, so a
+    savepoint rolled back inside a committed transaction drops exactly its own files, and a
+    later `on_commit` hook that fails cannot make a committed file look rolled back.
+
+    Outside a transaction (autocommit) there is nothing to roll back and the file stays; the
+    same in manual transaction management, which this project does not use. A crash between
+    the write and the commit (kill -9) leaves the file: `manage.py prune_orphan_uploads`.
+    """
+    connection = connections[using]
+    if not connection.in_atomic_block:
+        return
+    marker = _commit_marker(using)
+
+    def written() -> None:
+        """The file is part of the committed transaction: nothing to do."""
+
+    finalizer = weakref.finalize(written, _delete_unless_committed, marker, storage, name)
+    # At interpreter exit the connection is gone and the database rolls back by itself; the
+    # periodic prune removes such a file, so no storage call runs during shutdown.
+    finalizer.atexit = False
+    transaction.on_commit(written, using=using)
+
+
+# --- files no attachment refers to -----------------------------------------------------------
+
+
+def _stored_names(storage: Storage, directory: str) -> Iterator[str]:
+    try:
+        directories, files = storage.listdir(directory)
+    except FileNotFoundError:
+        return
+    for file_name in sorted(files):
+        yield f"{directory}/{file_name}"
+    for child in sorted(directories):
+        yield from _stored_names(storage, f"{directory}/{child}")
+
+
+@dataclass(frozen=True)
+class StoredUpload:
+    name: str
+    is_referenced: bool
+    is_recent: bool
+
+    @property
+    def is_orphan(self) -> bool:
+        return not self.is_referenced and not self.is_recent
+
+
+def stored_uploads(
+    *, older_than: dt.timedelta, storage: Storage = default_storage, batch_size: int = 500,
+    now: dt.datetime | None = None,
+) -> Iterator[StoredUpload]:
+    """Every file under cases/ in storage, whether an attachment refers to it and whether it
+    is younger than `older_than` (a transaction may still be about to commit it)."""
+    cutoff = (now or timezone.now()) - older_than
+    batch: list[str] = []
+
+    def judge(names: list[str]) -> Iterator[StoredUpload]:
+        referenced = set(
+            Attachment.objects.filter(file__in=names).values_list("file", flat=True)
+        )
+        for name in names:
+            if name in referenced:
+                yield StoredUpload(name, is_referenced=True, is_recent=False)
+                continue
+            try:
+                modified = storage.get_modified_time(name)
+            except FileNotFoundError:
+                continue  # deleted since it was listed (a rollback, another prune run)
+            yield StoredUpload(name, is_referenced=False, is_recent=modified > cutoff)
+
+    for name in _stored_names(storage, UPLOAD_ROOT):
+        batch.append(name)
+        if len(batch) >= batch_size:
+            yield from judge(batch)
+            batch = []
+    if batch:
+        yield from judge(batch)
