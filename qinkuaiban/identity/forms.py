@@ -118,6 +118,18 @@ class PasswordResetForm(forms.Form):
     )
 
 
+class TwoFactorSearchForm(forms.Form):
+    q = forms.CharField(label=_("Username or real name"), required=False, max_length=60)
+
+
+class TwoFactorResetForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for the reset"), max_length=200,
+        help_text=_("What was lost and how the person's identity was checked, for example: "
+                    "phone lost, identity card checked in person."),
+    )
+
+
 class OrganisationChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Organisation) -> str:
         # Many organs have a division called 办公室: name the parent to tell them apart.

@@ -3,6 +3,7 @@
 from collections.abc import Iterable
 
 from django.db.models import QuerySet
+from django.http import Http404
 
 from qinkuaiban.identity.models import ApiToken, Membership, Organisation, User
 from qinkuaiban.identity.roles import ADMIN_ROLES
@@ -124,3 +125,37 @@ def admins_without_two_factor() -> list[User]:
         User.objects.filter(memberships__role__in=ADMIN_ROLES, is_active=True)
         .exclude(pk__in=with_device).distinct().order_by("username")
     )
+
+
+def two_factor_accounts(*, actor: User, query: str) -> QuerySet[User]:
+    """Accounts with an authenticator whose username or real name contains `query`: what the
+    security administrator searches to reset a lost second factor; nobody else finds any."""
+    from django.db.models import Prefetch, Q
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from qinkuaiban.identity.roles import Role
+
+    query = query.strip()
+    if not query or not has_role(actor, Role.SECURITY_ADMIN):
+        return User.objects.none()
+    with_device = TOTPDevice.objects.filter(confirmed=True).values("user_id")
+    return (
+        User.objects.filter(pk__in=with_device)
+        .filter(Q(username__icontains=query) | Q(real_name__icontains=query))
+        .prefetch_related(
+            Prefetch("memberships", queryset=Membership.objects.select_related("organisation"))
+        )
+        .order_by("username")
+    )
+
+
+def get_account_for_two_factor_reset(*, actor: User, pk: int) -> User:
+    """Any account for the security administrator (the reset itself refuses one without an
+    authenticator); a 404 for everyone else."""
+    from django.shortcuts import get_object_or_404
+
+    from qinkuaiban.identity.roles import Role
+
+    if not has_role(actor, Role.SECURITY_ADMIN):
+        raise Http404
+    return get_object_or_404(User, pk=pk)

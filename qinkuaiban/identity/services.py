@@ -398,6 +398,59 @@ def disable_two_factor(*, actor: User, user: User) -> None:
     record(action="identity.two_factor_disabled", actor=actor, target=user)
 
 
+@transaction.atomic
+def reset_two_factor(*, actor: User, user: User, reason: str) -> User:
+    """The security administrator removes a lost authenticator and its backup codes once the
+    person's identity has been checked in person; administrators set up a new one at once."""
+    # 三员分立: resetting a credential is the security administrator's duty alone, and never on
+    # their own account (they use a backup code, or another security administrator does it).
+    if not _is_security_admin(actor):
+        raise NotPermitted(_("Only the security administrator resets two-factor "
+                             "authentication."), code="not_permitted")
+    if actor.pk == user.pk:
+        raise NotPermitted(_("You cannot reset your own two-factor authentication. Sign in "
+                             "with a backup code, or ask another security administrator."),
+                           code="own_two_factor")
+    reason = reason.strip()
+    if not reason:
+        raise InvalidInput(_("Give the reason for the reset."), code="reason_required",
+                           field="reason")
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if confirmed_totp_device(user) is None:
+        raise Conflict(_("Two-factor authentication is not switched on."),
+                       code="otp_not_enabled")
+    backup_codes = backup_codes_left(user)
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
+    # No session is ended here (nothing indexes a person's sessions): one verified with the
+    # deleted device no longer counts as verified, so an administrator's open session is sent
+    # to the setup page on its next request.
+    record(action="identity.two_factor_reset", actor=actor, target=user,
+           changes={"reason": reason, "backup_codes_removed": backup_codes})
+    _notify_two_factor_reset(user)
+    return user
+
+
+def _notify_two_factor_reset(user: User) -> None:
+    from django.urls import reverse
+
+    from qinkuaiban.identity.selectors import admin_role_of
+    from qinkuaiban.notifications.services import notify
+
+    if admin_role_of(user) is not None:
+        body = _("The security administrator has removed your authenticator app and backup "
+                 "codes. You will set up a new authenticator at your next sign-in. If you did "
+                 "not ask for this, tell the security administrator at once.")
+    else:
+        body = _("The security administrator has removed your authenticator app and backup "
+                 "codes, so you now sign in with your password alone. Switch two-factor "
+                 "authentication on again from your profile. If you did not ask for this, "
+                 "tell the security administrator at once.")
+    notify(recipients=[user], kind="identity.two_factor_reset",
+           title=_("Your two-factor authentication has been reset"), body=body,
+           url=reverse("identity:profile"), target=user)
+
+
 def backup_codes_left(user: User) -> int:
     """How many unused backup codes the user still has."""
     return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()

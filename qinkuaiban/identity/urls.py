@@ -26,6 +26,8 @@ urlpatterns = [
     path("users/<int:pk>/password/", views.user_reset_password, name="user_reset_password"),
     path("users/<int:pk>/id-number/", views.user_reveal_id_number,
          name="user_reveal_id_number"),
+    path("users/<int:pk>/two-factor/reset/", views.user_reset_two_factor,
+         name="user_reset_two_factor"),
     path("security/", views.security_overview, name="security"),
     path("security/release/", views.security_release, name="security_release"),
 ]

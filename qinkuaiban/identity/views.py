@@ -33,6 +33,8 @@ from qinkuaiban.identity.forms import (
     PasswordResetForm,
     TokenCreateForm,
     TotpConfirmForm,
+    TwoFactorResetForm,
+    TwoFactorSearchForm,
     UserCreateForm,
     UserSearchForm,
 )
@@ -52,6 +54,7 @@ from qinkuaiban.identity.two_factor import (
 PENDING_LOGIN_KEY = "qkb_pending_login"
 PENDING_LOGIN_SECONDS = 5 * 60
 USERS_PER_PAGE = 25
+TWO_FACTOR_MATCHES_SHOWN = 20
 
 
 def _user(request: HttpRequest) -> User:
@@ -540,13 +543,38 @@ def _security_settings() -> list[tuple[str, str]]:
     ]
 
 
-@login_required
-def security_overview(request: HttpRequest) -> HttpResponse:
-    _require_role(request, Role.SECURITY_ADMIN)
+def _reset_row(actor: User, account: User, form: TwoFactorResetForm | None = None
+               ) -> dict[str, Any]:
+    # One reset form per account found, each with its own ids so every label finds its input.
+    return {"account": account, "is_self": account.pk == actor.pk,
+            "form": form or TwoFactorResetForm(auto_id=f"id_reset_{account.pk}_%s")}
+
+
+def _security_response(request: HttpRequest, actor: User, *, query: str = "",
+                       reset_rows: list[dict[str, Any]] | None = None,
+                       status: int = 200) -> HttpResponse:
+    more_matches = False
+    if reset_rows is None:
+        matches = list(selectors.two_factor_accounts(actor=actor, query=query)[
+            :TWO_FACTOR_MATCHES_SHOWN + 1])
+        more_matches = len(matches) > TWO_FACTOR_MATCHES_SHOWN
+        reset_rows = [_reset_row(actor, account)
+                      for account in matches[:TWO_FACTOR_MATCHES_SHOWN]]
     return render(request, "identity/security.html", {
         "lockouts": lockouts.current_lockouts(), "settings_rows": _security_settings(),
         "admins_without_two_factor": selectors.admins_without_two_factor(),
-    })
+        "search_form": TwoFactorSearchForm(initial={"q": query}),
+        "query": query, "reset_rows": reset_rows, "more_matches": more_matches,
+        "matches_shown": TWO_FACTOR_MATCHES_SHOWN,
+    }, status=status)
+
+
+@login_required
+def security_overview(request: HttpRequest) -> HttpResponse:
+    actor = _require_role(request, Role.SECURITY_ADMIN)
+    search = TwoFactorSearchForm(request.GET or None)
+    query = search.cleaned_data["q"] if search.is_valid() else ""
+    return _security_response(request, actor, query=query)
 
 
 @login_required
@@ -563,3 +591,23 @@ def security_release(request: HttpRequest) -> HttpResponse:
                          % {"value": request.POST.get("value", "")})
     return redirect("identity:security")
 
+
+@login_required
+@require_POST
+def user_reset_two_factor(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _require_role(request, Role.SECURITY_ADMIN)
+    subject = selectors.get_account_for_two_factor_reset(actor=actor, pk=pk)
+    form = TwoFactorResetForm(request.POST, auto_id=f"id_reset_{subject.pk}_%s")
+    if form.is_valid():
+        try:
+            services.reset_two_factor(actor=actor, user=subject,
+                                      reason=form.cleaned_data["reason"])
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, _("The two-factor authentication of %(name)s has been "
+                                        "reset: the old authenticator app and backup codes no "
+                                        "longer work.") % {"name": subject.real_name})
+            return redirect("identity:security")
+    return _security_response(request, actor, query=subject.username, status=422,
+                              reset_rows=[_reset_row(actor, subject, form)])

@@ -126,6 +126,12 @@ ROWS: tuple[Row, ...] = (
         page(404, sysadmin=422)),
     Row("identity:user_reveal_id_number", "POST", "/accounts/users/{user_a}/id-number/",
         page(404, sysadmin=200)),
+    # A lost authenticator is reset by the security administrator only: 钱系统 has one to
+    # reset, 张三 none (the refusal is shown on the page again).
+    Row("identity:user_reset_two_factor", "POST", "/accounts/users/{user_admin}/two-factor/reset/",
+        page(404, secadmin=302), note="钱系统's authenticator", data={"reason": "手机丢失"}),
+    Row("identity:user_reset_two_factor", "POST", "/accounts/users/{user_a}/two-factor/reset/",
+        page(404, secadmin=422), note="张三 has none", data={"reason": "手机丢失"}),
     Row("identity:security", "GET", "/accounts/security/", page(404, secadmin=200)),
     Row("identity:security_release", "POST", "/accounts/security/release/",
         page(404, secadmin=302)),

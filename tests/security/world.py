@@ -210,7 +210,7 @@ def build_world() -> World:
         "message_a": message_a.pk, "message_b": message_b.pk, "delivery": delivery.pk,
         "audit_seq": AuditEntry.objects.order_by("-sequence").values_list(
             "sequence", flat=True).first(),
-        "user_a": zhangsan.pk,
+        "user_a": zhangsan.pk, "user_admin": users["sysadmin"].pk,
         "membership_a": Membership.objects.filter(user=zhangsan).values_list(
             "pk", flat=True).first(),
         "token_a": token_a.pk, "token_b": token_b.pk,
