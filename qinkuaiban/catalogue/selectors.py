@@ -63,6 +63,14 @@ def _with_materials(versions: QuerySet[ServiceItemVersion]) -> QuerySet[ServiceI
     )
 
 
+def current_version_id(*, code: str) -> int | None:
+    """The id of a published item's current version, for cache keys (None: not published)."""
+    if "\x00" in code:
+        return None
+    return (ServiceItem.objects.filter(code=code, status=ItemStatus.PUBLISHED)
+            .values_list("current_version_id", flat=True).first())
+
+
 def get_published_item(*, code: str, with_materials: bool = True) -> ServiceItem:
     """One item of the public guide with its current version (and its checklist, unless the
     caller reads it from a cached fragment); anything else is NotFound."""

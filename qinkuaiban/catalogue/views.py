@@ -28,6 +28,7 @@ from qinkuaiban.catalogue.forms import (
 from qinkuaiban.catalogue.models import Category, ServiceItem, ServiceItemVersion
 from qinkuaiban.catalogue.presentation import badges, guide_for
 from qinkuaiban.core.errors import DomainError, NotFound
+from qinkuaiban.core.pagecache import cached_page
 from qinkuaiban.core.pdf import PdfFontMissing
 from qinkuaiban.identity.models import Organisation, User
 
@@ -72,20 +73,29 @@ def _may_edit(request: HttpRequest, item: ServiceItem) -> bool:
 
 @require_safe
 def item_detail(request: HttpRequest, code: str) -> HttpResponse:
-    """The full guide of an item's current version."""
-    try:
-        item = selectors.get_published_item(code=code, with_materials=False)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
-    version = item.current_version
-    assert version is not None
-    return render(request, "catalogue/item.html", {
-        "item": item, "version": version,
-        # Built only when the cached guide fragment has to be rendered again.
-        "guide": SimpleLazyObject(lambda: guide_for(version)),
-        "may_edit": _may_edit(request, item), "today": timezone.localdate().isoformat(),
-        "stats_cache_seconds": settings.QKB_PUBLIC_STATS_CACHE_SECONDS,
-    })
+    """The full guide of an item's current version (for anonymous visitors, from the page
+    cache: the key names the version, so a newly published version shows at once)."""
+    version_id = selectors.current_version_id(code=code)
+
+    def render_page(extra: dict[str, object]) -> HttpResponse:
+        try:
+            item = selectors.get_published_item(code=code, with_materials=False)
+        except NotFound as exc:
+            raise Http404(exc.message) from exc
+        version = item.current_version
+        assert version is not None
+        return render(request, "catalogue/item.html", {
+            "item": item, "version": version,
+            # Built only when the cached guide fragment has to be rendered again.
+            "guide": SimpleLazyObject(lambda: guide_for(version)),
+            "may_edit": _may_edit(request, item), "today": timezone.localdate().isoformat(),
+            "stats_cache_seconds": settings.QKB_PUBLIC_STATS_CACHE_SECONDS, **extra,
+        })
+
+    if version_id is None:
+        return render_page({})
+    return cached_page(request, key_parts=[version_id, timezone.localdate().isoformat()],
+                       timeout=settings.QKB_PUBLIC_STATS_CACHE_SECONDS, render_page=render_page)
 
 
 @require_safe
