@@ -261,3 +261,22 @@ def retire_item(*, actor: User | None, item: ServiceItem) -> ServiceItem:
     record(action="catalogue.item_retired", actor=actor, target=item,
            organisation=item.handling_org, changes={"code": item.code})
     return item
+
+
+@transaction.atomic
+def restore_item(*, actor: User | None, item: ServiceItem) -> ServiceItem:
+    """Put a retired service back in the public guide under its last published version."""
+    item = (
+        ServiceItem.objects.select_for_update(of=("self",))
+        .select_related("handling_org")
+        .get(pk=item.pk)
+    )
+    _require_editor(actor, item.handling_org)
+    if item.status != ItemStatus.RETIRED or item.current_version_id is None:
+        raise Conflict(_("Only a retired service can be put back in the guide."),
+                       code="not_retired")
+    item.status = ItemStatus.PUBLISHED
+    item.save(update_fields=["status", "updated_at"])
+    record(action="catalogue.item_restored", actor=actor, target=item,
+           organisation=item.handling_org, changes={"code": item.code})
+    return item

@@ -28,6 +28,7 @@ urlpatterns = [
     path("manage/<itemcode:code>/v<int:number>/publish/", views.publish, name="publish"),
     path("manage/<itemcode:code>/v<int:number>/discard/", views.discard, name="discard"),
     path("manage/<itemcode:code>/retire/", views.retire, name="retire"),
+    path("manage/<itemcode:code>/restore/", views.restore, name="restore"),
     path("<itemcode:code>/", views.item_detail, name="item"),
     path("<itemcode:code>/v<int:number>/", views.version_detail, name="version"),
     path(

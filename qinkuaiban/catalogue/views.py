@@ -289,14 +289,32 @@ def discard(request: HttpRequest, code: str, number: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def retire(request: HttpRequest, code: str) -> HttpResponse:
+    """Ask first (GET), then take the service out of the guide (POST)."""
     actor = _editor(request)
     item = _item_for_editor(actor, code)
+    if request.method == "GET":
+        return render(request, "catalogue/retire.html", {"item": item})
     try:
         services.retire_item(actor=actor, item=item)
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, _("The service was taken out of the guide."))
+        messages.success(request, _("The service was taken out of the guide. You can put it "
+                                    "back from this page at any time."))
+    return redirect("catalogue:manage")
+
+
+@login_required
+@require_POST
+def restore(request: HttpRequest, code: str) -> HttpResponse:
+    actor = _editor(request)
+    item = _item_for_editor(actor, code)
+    try:
+        services.restore_item(actor=actor, item=item)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The service is back in the guide."))
     return redirect("catalogue:manage")

@@ -7,6 +7,7 @@ from qinkuaiban.catalogue import services
 from qinkuaiban.catalogue.demo import seed_demo_data
 from qinkuaiban.catalogue.models import ServiceItem
 from qinkuaiban.catalogue.tests.factories import make_item
+from qinkuaiban.core.errors import Conflict
 
 
 @pytest.fixture
@@ -221,3 +222,37 @@ def test_new_item_is_created_as_a_draft_by_the_division_head(client, orgs, wangw
     item = ServiceItem.objects.get(code="QKB-XY-001")
     assert item.status == "draft"
     assert item.versions.get().agency_name == "省机关事务管理局"
+
+
+def test_retiring_asks_first_then_takes_the_service_out_and_it_can_be_put_back(
+    client, orgs, wangwu
+):
+    item = make_item(handling_org=orgs["goa-service-centre"]).item
+    client.force_login(wangwu)
+    retire_url = reverse("catalogue:retire", args=[item.code])
+
+    manage = client.get(reverse("catalogue:manage")).content.decode()
+    assert f'href="{retire_url}"' in manage  # a link to the question, not a one-click form
+    question = client.get(retire_url)
+    assert question.status_code == 200 and "停用" in question.content.decode()
+    item.refresh_from_db()
+    assert item.status == "published"
+
+    client.post(retire_url)
+    item.refresh_from_db()
+    assert item.status == "retired"
+    assert client.get(reverse("catalogue:item", args=[item.code])).status_code == 404
+
+    manage = client.get(reverse("catalogue:manage")).content.decode()
+    assert reverse("catalogue:restore", args=[item.code]) in manage
+    client.post(reverse("catalogue:restore", args=[item.code]))
+    item.refresh_from_db()
+    assert item.status == "published"
+    assert client.get(reverse("catalogue:item", args=[item.code])).status_code == 200
+
+
+def test_only_a_retired_service_can_be_put_back(orgs, wangwu):
+    item = make_item(handling_org=orgs["goa-service-centre"]).item
+
+    with pytest.raises(Conflict):
+        services.restore_item(actor=wangwu, item=item)
