@@ -72,6 +72,8 @@ def test_accepting_by_htmx_returns_the_case_partial(item: ServiceItem, cast: dic
     assert 'id="case"' in body and "<html" not in body
     assert reloaded(case).status == Status.ACCEPTED
     assert reverse("cases:notice", args=[case.number, "acceptance"]) in body
+    # The confirmation sits at the top of the case: the page scrolls there.
+    assert response["HX-Reswap"] == "outerHTML show:#case:top"
 
 
 def test_an_action_the_role_may_not_take_shows_the_cores_refusal(
@@ -90,6 +92,7 @@ def test_an_action_the_status_does_not_allow_is_a_conflict(item: ServiceItem, ca
     assert response.status_code == 200
     assert "alert-error" in response.content.decode()
     assert reloaded(case).status == Status.COMPLETED
+    assert "HX-Reswap" not in response  # the error is shown where the button is
 
 
 def test_an_unknown_action_is_404(item: ServiceItem, cast: dict) -> None:

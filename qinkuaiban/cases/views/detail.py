@@ -122,8 +122,11 @@ def _after_change(request: HttpRequest, case: Case, actor: User, message: str) -
             return response
         return redirect("cases:queue")
     if is_htmx(request):
-        return render(request, "cases/detail.html#case",
-                      {**case_context(request, case, actor), "done": message})
+        response = render(request, "cases/detail.html#case",
+                          {**case_context(request, case, actor), "done": message})
+        # The confirmation is at the top of the case, far above the button on a long page.
+        response["HX-Reswap"] = "outerHTML show:#case:top"
+        return response
     messages.success(request, message)
     return redirect("cases:detail", number=case.number)
 
