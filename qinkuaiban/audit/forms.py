@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from qinkuaiban.audit.models import Outcome
 from qinkuaiban.audit.selectors import AuditFilters
+from qinkuaiban.core.widgets import DateInput
 
 
 class AuditFilterForm(forms.Form):
@@ -17,10 +18,10 @@ class AuditFilterForm(forms.Form):
         choices=[("", _("Any outcome")), *Outcome.choices],
     )
     date_from = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("From"), required=False, widget=DateInput()
     )
     date_to = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("To"), required=False, widget=DateInput()
     )
     target_type = forms.CharField(
         label=_("Target type"), max_length=80, required=False,

@@ -30,6 +30,7 @@ from qinkuaiban.core.validators import (
     is_valid_mobile,
     normalise_id_number,
 )
+from qinkuaiban.core.widgets import DateInput
 
 FIELD_TYPES = ("text", "textarea", "number", "date", "choice", "id_number", "phone", "file")
 FIELD_TYPE_LABELS = {
@@ -334,7 +335,7 @@ def _form_field(spec: FieldSpec) -> forms.Field:
             widget=forms.NumberInput(attrs={**attrs, **bounds, "step": "any"}), **common
         )
     if spec.type == "date":
-        return forms.CharField(widget=forms.DateInput(attrs={**attrs, "type": "date"}), **common)
+        return forms.CharField(widget=DateInput(attrs=attrs), **common)
     if spec.type == "choice":
         options = [("", "---------"), *spec.choices]
         return forms.CharField(widget=forms.Select(attrs=attrs, choices=options), **common)

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from qinkuaiban.core.widgets import DateInput
 from qinkuaiban.workdays.importing import FIRST_YEAR, LAST_YEAR, NAME_MAX_LENGTH
 from qinkuaiban.workdays.models import Correction
 
@@ -12,7 +13,7 @@ MAX_UPLOAD_BYTES = 256 * 1024
 
 class DayCorrectionForm(forms.Form):
     date = forms.DateField(
-        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label=_("Date"), widget=DateInput()
     )
     kind = forms.ChoiceField(label=_("The day becomes"), choices=Correction.choices)
     name = forms.CharField(
