@@ -156,6 +156,74 @@ class EnquiryForm(forms.Form):
         return self.items.get(str(code)) if code else next(iter(self.items.values()), None)
 
 
+class RegisterCaseForm(forms.Form):
+    """The window registers a case for someone (首问负责): the service, the applicant's account
+    or, without one, their name and contact, and how the application came in. The application
+    itself is the item's own declared form."""
+
+    NO_ACCOUNT = "none"
+
+    item = forms.ChoiceField(label=gettext_lazy("Service"))
+    # An account's primary key from the search results, or NO_ACCOUNT.
+    applicant = forms.CharField(
+        max_length=20,
+        error_messages={"required": gettext_lazy(
+            "Choose the applicant's account from the search results, or “No account”.")},
+    )
+    submitter_name = forms.CharField(label=gettext_lazy("Name (without an account)"),
+                                     max_length=60, required=False)
+    submitter_contact = forms.CharField(
+        label=gettext_lazy("Contact (without an account)"), max_length=120, required=False,
+        help_text=gettext_lazy("A phone number or another way to reach them about the case."),
+    )
+    channel = forms.ChoiceField(
+        label=gettext_lazy("How the application came in"), widget=forms.RadioSelect,
+        choices=[(Channel.WINDOW, Channel.WINDOW.label), (Channel.PHONE, Channel.PHONE.label),
+                 (Channel.ON_SITE, Channel.ON_SITE.label)],
+    )
+    form_token = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+    def __init__(self, *args: Any, items: Sequence[ServiceItem], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.items = {item.code: item for item in items}
+        self.fields["item"].choices = [  # type: ignore[attr-defined]
+            ("", _("Choose a service")),
+            *[(item.code, item.current_version.name if item.current_version else item.code)
+              for item in items],
+        ]
+
+    def chosen_item(self) -> ServiceItem | None:
+        """The item picked (posted or asked for), if it is one the actor may register."""
+        code = self.data.get(self.add_prefix("item")) if self.is_bound else self.initial.get(
+            "item")
+        return self.items.get(str(code)) if code else None
+
+    def chosen_applicant_id(self) -> int | None:
+        """The account picked (posted or asked for), before validation."""
+        value = str((self.data if self.is_bound else self.initial).get("applicant") or "")
+        return int(value) if value.isdigit() else None
+
+    def clean_applicant(self) -> str:
+        value: str = self.cleaned_data["applicant"].strip()
+        if value != self.NO_ACCOUNT and not value.isdigit():
+            raise forms.ValidationError(
+                _("Choose the applicant's account from the search results, or “No account”."))
+        return value
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("applicant") == self.NO_ACCOUNT:
+            for name in ("submitter_name", "submitter_contact"):
+                if not (data.get(name) or "").strip():
+                    self.add_error(name, _("Needed when the person has no account."))
+        return data
+
+    def applicant_id(self) -> int | None:
+        """The chosen account, or None for someone registered by name."""
+        value = self.cleaned_data["applicant"]
+        return None if value == self.NO_ACCOUNT else int(value)
+
+
 class ProgressForm(forms.Form):
     reference = forms.CharField(
         label=gettext_lazy("Case number or tracking code"), max_length=20,

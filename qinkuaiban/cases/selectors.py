@@ -15,12 +15,12 @@ import hmac
 from dataclasses import dataclass
 
 from django.contrib.auth.hashers import check_password
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qinkuaiban.cases import clock
-from qinkuaiban.cases.kinds import UnknownCaseKind, get_kind
+from qinkuaiban.cases.kinds import UnknownCaseKind, get_kind, registered_kinds
 from qinkuaiban.cases.models import (
     ONE_RELATED,
     Attachment,
@@ -38,10 +38,16 @@ from qinkuaiban.cases.permissions import (
 )
 from qinkuaiban.cases.workflow import OPEN_STATUSES, TRANSITIONS, Status, actions_for
 from qinkuaiban.catalogue.forms_spec import parse_fields
+from qinkuaiban.catalogue.models import ItemStatus, ServiceItem
 from qinkuaiban.core.errors import NotFound
-from qinkuaiban.identity.models import User
+from qinkuaiban.identity.models import Membership, User
 from qinkuaiban.identity.roles import STAFF_ROLES, Role
-from qinkuaiban.identity.selectors import descendant_ids, organisation_ids_for
+from qinkuaiban.identity.selectors import (
+    admin_role_of,
+    descendant_ids,
+    has_role,
+    organisation_ids_for,
+)
 
 LIST_RELATED = ("item", "version", "handling_org", "applicant", "responsible")
 
@@ -231,3 +237,108 @@ def display_form_data(*, case: Case) -> list[FormValue]:
             shown = str(raw)
         values.append(FormValue(spec.name, spec.label, shown))
     return values
+
+
+# --- registering a case for an applicant (the service window) --------------------------------
+
+# Who may register a case on an applicant's behalf (services._check_submitter).
+REGISTERING_ROLES: frozenset[str] = frozenset({Role.WINDOW_CLERK, Role.HANDLER})
+APPLICANT_SEARCH_LIMIT = 10
+# Digits typed into the applicant search are matched against the start of the mobile number only
+# from this length on, so a digit or two does not list everyone's number.
+MOBILE_SEARCH_MIN_DIGITS = 3
+
+
+def may_register_cases(actor: User) -> bool:
+    """Whether the actor works at a window or handles cases anywhere (administrators never)."""
+    return admin_role_of(actor) is None and has_role(actor, *REGISTERING_ROLES)
+
+
+def items_registrable_by(*, actor: User) -> QuerySet[ServiceItem]:
+    """Published items the actor may register a case for on an applicant's behalf, by the rule
+    of `services._check_submitter`: the window staff and handlers of the handling organisation
+    or one above it, or any staff member for a kind that allows it; nothing for administrators
+    and nothing whose case kind is not installed."""
+    if admin_role_of(actor) is not None:
+        return ServiceItem.objects.none()
+    installed = registered_kinds()
+    condition = Q(handling_org_id__in=descendant_ids(
+        organisation_ids_for(actor, REGISTERING_ROLES)))
+    if is_staff(actor):
+        condition |= Q(kind__in=[slug for slug, kind in installed.items()
+                                 if kind.registered_by_any_staff])
+    return (
+        ServiceItem.objects.filter(condition, status=ItemStatus.PUBLISHED,
+                                   current_version__isnull=False, kind__in=list(installed))
+        .select_related("current_version", "handling_org")
+        .order_by("category", "sort_order", "code")
+    )
+
+
+@dataclass(frozen=True)
+class ApplicantChoice:
+    """An applicant's account as the window sees it when registering: never the ID number, and
+    the mobile number masked."""
+
+    pk: int
+    name: str
+    username: str
+    organisation: str
+    masked_mobile: str
+
+
+def mask_mobile(mobile: str) -> str:
+    """The first 3 and last 4 digits (enough to confirm with the person, not to call them)."""
+    if len(mobile) < 8:
+        return "*" * len(mobile)
+    return f"{mobile[:3]}{'*' * (len(mobile) - 7)}{mobile[-4:]}"
+
+
+def _applicant_accounts(actor: User) -> QuerySet[User]:
+    if not may_register_cases(actor):
+        return User.objects.none()
+    memberships = Membership.objects.filter(role=Role.APPLICANT).select_related(
+        "organisation__parent").order_by("pk")
+    return (
+        User.objects.filter(is_active=True, memberships__role=Role.APPLICANT).distinct()
+        .only("pk", "username", "real_name", "mobile")
+        .prefetch_related(Prefetch("memberships", queryset=memberships,
+                                   to_attr="applicant_memberships"))
+        .order_by("real_name", "username")
+    )
+
+
+def _as_choice(user: User) -> ApplicantChoice:
+    memberships: list[Membership] = getattr(user, "applicant_memberships", [])
+    organisation = ""
+    if memberships:
+        org = memberships[0].organisation
+        organisation = f"{org.parent.display_name} {org.name}" if org.parent else org.name
+    return ApplicantChoice(pk=user.pk, name=user.real_name or user.username,
+                           username=user.username, organisation=organisation,
+                           masked_mobile=mask_mobile(user.mobile))
+
+
+def applicants_matching(*, actor: User, query: str,
+                        limit: int = APPLICANT_SEARCH_LIMIT) -> list[ApplicantChoice]:
+    """Applicant accounts whose real name or username contains `query`, or whose mobile number
+    starts with it, for staff who may register cases (nobody else finds anyone); at most
+    `limit` + 1, so the caller can tell that there are more."""
+    query = query.strip()
+    if not query or "\x00" in query:
+        return []
+    condition = Q(real_name__icontains=query) | Q(username__icontains=query)
+    if query.isdigit() and len(query) >= MOBILE_SEARCH_MIN_DIGITS:
+        condition |= Q(mobile__startswith=query)
+    return [_as_choice(user) for user in _applicant_accounts(actor).filter(condition)[:limit + 1]]
+
+
+def get_applicant_for_registration(*, actor: User, pk: int) -> tuple[User, ApplicantChoice]:
+    """One active applicant account the actor may register a case for, with how it is shown;
+    NotFound otherwise."""
+    user = _applicant_accounts(actor).filter(pk=pk).first()
+    if user is None:
+        raise NotFound(_("No applicant account was found. Search for the person again, or "
+                         "register the case by name."), code="applicant_not_found",
+                       field="applicant")
+    return user, _as_choice(user)

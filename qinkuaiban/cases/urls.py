@@ -2,7 +2,7 @@
 
 from django.urls import path, register_converter
 
-from qinkuaiban.cases.views import apply, detail, documents, enquiry, lists, public
+from qinkuaiban.cases.views import apply, detail, documents, enquiry, lists, public, register
 
 
 class CaseNumberConverter:
@@ -29,6 +29,7 @@ urlpatterns = [
     path("drafts/<int:pk>/attachments/<int:attachment_id>/", apply.draft_attachment,
          name="draft_attachment"),
     path("enquiries/new/", enquiry.new_enquiry, name="new_enquiry"),
+    path("register/", register.register, name="register"),
     path("progress/", public.progress, name="progress"),
     path("verify/", public.verify, name="verify"),
     path("<casenumber:number>/", detail.detail, name="detail"),

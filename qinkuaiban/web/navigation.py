@@ -45,6 +45,10 @@ REGISTRY: tuple[NavEntry, ...] = (
              description=_("Follow what you applied for and rate the service.")),
     NavEntry(_("Workbench"), "cases:queue", roles=WORKBENCH_ROLES,
              description=_("Cases waiting for you, with their deadlines.")),
+    NavEntry(_("Register a case"), "cases:register",
+             roles=frozenset({Role.WINDOW_CLERK, Role.HANDLER}),
+             description=_("Register a walk-in or phone applicant's case and scan their paper "
+                           "materials.")),
     NavEntry(_("Register an enquiry"), "cases:new_enquiry", roles=WORKBENCH_ROLES,
              description=_("Log a caller's or visitor's question and stay responsible for it.")),
     NavEntry(_("Supervision and suggestions"), "feedback:index", anonymous_ok=True,

@@ -215,6 +215,7 @@ def build_world() -> World:
             "pk", flat=True).first(),
         "token_a": token_a.pk, "token_b": token_b.pk,
         "item_own": MEETING, "item_other": FURNITURE,
+        "meeting_date": meeting_form()["meeting_date"],
         "draft_v_own": draft_version.number, "draft_v_other": other_draft.number,
         "material_own": draft_material.pk,
         "year": timezone.localdate().year,
