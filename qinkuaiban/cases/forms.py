@@ -26,6 +26,7 @@ from qinkuaiban.cases.models import (
 from qinkuaiban.cases.workflow import Action
 from qinkuaiban.catalogue.models import Material, Necessity, ServiceItem
 from qinkuaiban.core.errors import NotPermitted
+from qinkuaiban.core.widgets import DateInput
 from qinkuaiban.identity.models import Organisation, OrganisationKind, User
 
 REASON_ROWS = 3
@@ -403,7 +404,7 @@ class AcceptDeferredForm(ActionForm):
         label=gettext_lazy("Materials that may follow"), widget=forms.CheckboxSelectMultiple
     )
     due_on = forms.DateField(label=gettext_lazy("To be supplied by"),
-                             widget=forms.DateInput(attrs={"type": "date"}))
+                             widget=DateInput())
     reason = _reason(required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -609,7 +610,7 @@ class RefuseTransferForm(ActionForm):
 class RecordVisitForm(ActionForm):
     action = Action.RECORD_VISIT
     visited_on = forms.DateField(label=gettext_lazy("Date of the visit"),
-                                 widget=forms.DateInput(attrs={"type": "date"}))
+                                 widget=DateInput())
     purpose = forms.CharField(label=gettext_lazy("Why the applicant came"), max_length=200)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

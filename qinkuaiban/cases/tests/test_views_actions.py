@@ -350,3 +350,14 @@ def test_any_staff_member_registers_an_enquiry_and_answers_it(
 
 def test_applicants_may_not_register_enquiries(zhangsan: User) -> None:
     assert signed_in(zhangsan).get(reverse("cases:new_enquiry")).status_code == 403
+
+
+def test_the_visit_date_is_filled_in_with_today_in_a_form_the_browser_accepts(
+    item: ServiceItem, cast: dict
+) -> None:
+    case = submit(item, cast["zhangsan"])
+
+    body = signed_in(cast["lisi"]).get(reverse("cases:detail", args=[case.number]))
+
+    today = timezone.localdate().isoformat()
+    assert f'type="date" name="record_visit-visited_on" value="{today}"' in body.content.decode()
