@@ -56,7 +56,7 @@ from qinkuaiban.cases.workflow import (
     Guard,
     Status,
 )
-from qinkuaiban.catalogue.forms_spec import parse_fields, validate_form_data
+from qinkuaiban.catalogue.forms_spec import missing_required, parse_fields, validate_form_data
 from qinkuaiban.catalogue.models import ItemStatus, Material, Medium, Necessity, ServiceItem
 from qinkuaiban.core import crypto
 from qinkuaiban.core.errors import Conflict, InvalidInput, NotPermitted
@@ -171,12 +171,14 @@ def _protect(specs: Sequence[Any], clean: Mapping[str, Any]) -> dict[str, Any]:
     return stored
 
 
-def _validate_form(kind: CaseKind, version: Any, form: Mapping[str, Any]) -> tuple[
-    list[Any], dict[str, Any]
-]:
+def _validate_form(
+    kind: CaseKind, version: Any, form: Mapping[str, Any], *, partial: bool = False
+) -> tuple[list[Any], dict[str, Any]]:
+    """The form checked against the version's declaration; a draft (`partial`) may leave
+    required fields blank until it is submitted, and the kind checks only a complete form."""
     specs = parse_fields(version.form_fields)
-    clean, errors = validate_form_data(specs, form)
-    if kind.validate_form is not None and not errors:
+    clean, errors = validate_form_data(specs, form, partial=partial)
+    if kind.validate_form is not None and not errors and not partial:
         for name, messages in kind.validate_form(version, clean).items():
             errors.setdefault(name, []).extend(messages)
     if errors:
@@ -291,7 +293,7 @@ def submit_case(
     kind = _kind_of(item)
     _check_submitter(actor=actor, item=item, kind=kind, channel=channel, applicant=applicant)
     version = item.current_version
-    specs, clean = _validate_form(kind, version, form)
+    specs, clean = _validate_form(kind, version, form, partial=not submit)
     on_behalf = channel != Channel.ONLINE
     person = applicant if on_behalf else actor
     if person is None and not submitter_name.strip():
@@ -325,7 +327,8 @@ def submit_case(
         # The row was inserted by this transaction: nobody else can see it to race for it, so
         # it is not read back and locked again. The submission's audit entry names the item.
         return _transition(case=case, action=Action.SUBMIT, actor=actor, reason="",
-                           data={}, transfer=None, audit={"item": item.code, "channel": channel})
+                           data={"form_checked": True}, transfer=None,
+                           audit={"item": item.code, "channel": channel})
     record(action="cases.draft_created", actor=actor, target=case,
            organisation=case.handling_org, changes={"item": item.code, "channel": channel})
     return case
@@ -360,7 +363,7 @@ def update_draft(
         raise Conflict(_("Only a draft can be edited."), code="not_a_draft")
     if case.registered_by_id != actor.pk:
         raise NotPermitted(_("You may not edit this draft."), code="not_your_draft")
-    specs, clean = _validate_form(_kind_of(case.item), case.version, form)
+    specs, clean = _validate_form(_kind_of(case.item), case.version, form, partial=True)
     case.form_data = _protect(specs, clean)
     case.save(update_fields=["form_data", "updated_at"])
     form_files = [(None, clean[spec.name]) for spec in specs
@@ -614,8 +617,29 @@ def _start_of(day: dt.date) -> dt.datetime:
 # --- per-action appliers (called by transition_case with the row locked) --------------------
 
 
+def _check_complete_form(case: Case) -> None:
+    """A draft was saved with blanks allowed: at submission the form must be complete, and
+    the kind checks it (receiving the stored values: ID numbers in their protected form)."""
+    specs = parse_fields(case.version.form_fields)
+    missing = missing_required(specs, case.form_data)
+    if missing:
+        raise InvalidInput(
+            _("Fill in before submitting: %(fields)s.")
+            % {"fields": "、".join(spec.label for spec in missing)},
+            code="form_incomplete", field=missing[0].name,
+        )
+    kind = _kind_of(case.item)
+    if kind.validate_form is not None:
+        errors = kind.validate_form(case.version, dict(case.form_data))
+        if errors:
+            name, messages = next(iter(errors.items()))
+            raise InvalidInput("; ".join(messages), code="invalid_form", field=name)
+
+
 def _apply_submit(step: Step) -> None:
     case = step.case
+    if not step.data.get("form_checked"):
+        _check_complete_form(case)
     if case.channel == Channel.ONLINE and case.applicant_id is not None:
         missing = _missing_required(case)
         if missing:

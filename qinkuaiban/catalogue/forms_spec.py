@@ -284,9 +284,10 @@ def _clean_value(spec: FieldSpec, value: Any) -> Any:
 
 
 def validate_form_data(
-    fields: Sequence[FieldSpec], data: Mapping[str, Any]
+    fields: Sequence[FieldSpec], data: Mapping[str, Any], *, partial: bool = False
 ) -> tuple[dict[str, Any], dict[str, list[str]]]:
     """Check submitted data against declared fields; return (clean values, errors by field).
+    `partial` (a draft): a blank required field is not an error yet; what is given is checked.
 
     Clean values are JSON-ready (numbers as int/float, dates as ISO text, ID numbers upper-case);
     file fields pass their value through (an uploaded file or a stored reference). Keys that are
@@ -298,7 +299,7 @@ def validate_form_data(
     for spec in fields:
         value = data.get(spec.name)
         if _is_blank(value):
-            if spec.required:
+            if spec.required and not partial:
                 errors[spec.name] = [_("This field is required.")]
             continue
         try:
@@ -308,14 +309,22 @@ def validate_form_data(
     return clean, errors
 
 
+def missing_required(fields: Sequence[FieldSpec], data: Mapping[str, Any]) -> list[FieldSpec]:
+    """The required fields (files aside: they are attachments) a saved draft leaves blank."""
+    return [spec for spec in fields
+            if spec.required and spec.type != "file" and _is_blank(data.get(spec.name))]
+
+
 class DeclaredForm(forms.Form):
     """Base of the classes `build_form_class` makes: every rule comes from validate_form_data."""
 
     specs: tuple[FieldSpec, ...] = ()
+    # A draft being saved: required fields may still be blank.
+    partial = False
 
     def clean(self) -> dict[str, Any]:
         raw = {spec.name: self.cleaned_data.get(spec.name) for spec in self.specs}
-        clean, errors = validate_form_data(self.specs, raw)
+        clean, errors = validate_form_data(self.specs, raw, partial=self.partial)
         for name, messages in errors.items():
             for message in messages:
                 self.add_error(name, message)

@@ -105,6 +105,26 @@ def anonymous_item(cast):
     kinds.unregister("open_box")
 
 
+def test_a_draft_submitted_later_must_have_its_required_fields(item, zhangsan):
+    draft = services.submit_case(actor=zhangsan, item=item, form={}, submit=False,
+                                 files=material_files(item))
+
+    with pytest.raises(InvalidInput) as refused:
+        services.transition_case(case=draft, action="submit", actor=zhangsan)
+
+    assert refused.value.code == "form_incomplete" and refused.value.field == "contact_phone"
+    assert "联系电话" in refused.value.message
+    services.update_draft(case=draft, actor=zhangsan, form={"contact_phone": "13800000001"})
+    assert services.transition_case(case=draft, action="submit", actor=zhangsan).number
+
+
+def test_a_draft_saved_at_once_is_checked_in_full_when_submitted_at_once(item, zhangsan):
+    with pytest.raises(InvalidInput) as refused:
+        services.submit_case(actor=zhangsan, item=item, form={}, files=material_files(item))
+    assert refused.value.field == "contact_phone"
+    assert not Case.objects.exists()
+
+
 def test_an_anonymous_submitter_follows_the_case_with_tracking_code_and_pin(anonymous_item):
     receipt = services.submit_anonymous(item=anonymous_item, form={"contact_phone": "13900000000"},
                                         submitter_name="匿名", submitter_contact="13900000000")

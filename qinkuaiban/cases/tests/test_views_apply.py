@@ -139,6 +139,35 @@ def test_a_draft_keeps_its_new_data_when_submission_is_refused(
     assert draft.form_data["contact_phone"] == "13900000000"
 
 
+def test_a_draft_is_saved_with_required_fields_still_blank_and_completed_before_submission(
+    item: ServiceItem, zhangsan: User
+) -> None:
+    client = signed_in(zhangsan)
+    response = client.post(reverse("cases:apply", args=[item.code]),
+                           post(item, intent="draft", phone="", files=False))
+    draft = Case.objects.get(registered_by=zhangsan)
+    assert response["Location"] == reverse("cases:draft", args=[draft.pk])
+    assert draft.status == Status.DRAFT and "contact_phone" not in draft.form_data
+
+    # What is given is still checked when saving a draft.
+    bad = client.post(reverse("cases:draft", args=[draft.pk]),
+                      {"intent": "draft", "f-contact_phone": "12345"})
+    assert bad.status_code == 422
+
+    refused = client.post(reverse("cases:draft", args=[draft.pk]),
+                          {"intent": "submit", "f-contact_phone": "", **materials(item)})
+    assert refused.status_code == 422 and "此项为必填项" in refused.content.decode()
+    draft.refresh_from_db()
+    assert draft.status == Status.DRAFT
+
+
+def test_the_save_draft_button_skips_the_browsers_required_check(
+    item: ServiceItem, zhangsan: User
+) -> None:
+    page = signed_in(zhangsan).get(reverse("cases:apply", args=[item.code])).content.decode()
+    assert 'value="draft" formnovalidate' in page
+
+
 def test_someone_elses_draft_is_404(item: ServiceItem, zhangsan: User, zhaoliu: User) -> None:
     signed_in(zhangsan).post(reverse("cases:apply", args=[item.code]),
                              post(item, intent="draft", files=False))

@@ -32,11 +32,15 @@ def new_token() -> str:
     return secrets.token_urlsafe(24)
 
 
-def declared_form(version: ServiceItemVersion, *args: Any, **kwargs: Any) -> DeclaredForm:
-    """The application form the version declares (the catalogue's form machinery)."""
+def declared_form(version: ServiceItemVersion, *args: Any, partial: bool = False,
+                  **kwargs: Any) -> DeclaredForm:
+    """The application form the version declares (the catalogue's form machinery); `partial`
+    for a draft being saved, which may leave required fields blank."""
     form_class = build_form_class(parse_fields(version.form_fields))
     kwargs["prefix"] = FORM_PREFIX
-    return form_class(*args, **kwargs)
+    form = form_class(*args, **kwargs)
+    form.partial = partial
+    return form
 
 
 def _form_initial(case: Case) -> dict[str, Any]:
@@ -103,7 +107,8 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
                      materials=MaterialsForm(materials=material_list),
                      meta={"form_token": new_token()}, kind_missing=kind_missing)
     meta = ApplyForm(request.POST)
-    form = declared_form(version, request.POST, request.FILES)
+    form = declared_form(version, request.POST, request.FILES,
+                         partial=request.POST.get("intent") == "draft")
     materials = MaterialsForm(request.POST, request.FILES, materials=material_list)
     token = request.POST.get("form_token", "")[:64] or new_token()
     valid = form.is_valid() & materials.is_valid()
@@ -160,7 +165,8 @@ def draft(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("cases:draft", pk=case.pk)
         messages.success(request, _("The draft was discarded."))
         return redirect("cases:mine")
-    form = declared_form(version, request.POST, request.FILES, initial=_form_initial(case))
+    form = declared_form(version, request.POST, request.FILES, initial=_form_initial(case),
+                         partial=intent == "draft")
     materials = MaterialsForm(request.POST, request.FILES, materials=material_list)
     valid = form.is_valid() & materials.is_valid()
     if intent not in ("draft", "submit"):
