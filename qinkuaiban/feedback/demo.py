@@ -13,8 +13,15 @@ from qinkuaiban.catalogue.demo_items import COMPLAINT_PHONE, HOURS, field, step
 from qinkuaiban.catalogue.models import ServiceItem
 from qinkuaiban.core.errors import Conflict
 from qinkuaiban.feedback import services
+from qinkuaiban.feedback.conf import days
 from qinkuaiban.feedback.models import Evaluation, Feedback, ReplyTemplate, RoutingRule
-from qinkuaiban.feedback.rules import INDICATORS, FeedbackKind, RatingChannel, TargetType
+from qinkuaiban.feedback.rules import (
+    INDICATORS,
+    REPLY_DAYS_SETTING,
+    FeedbackKind,
+    RatingChannel,
+    TargetType,
+)
 from qinkuaiban.identity.demo import ensure_organisations
 from qinkuaiban.identity.models import User
 
@@ -35,7 +42,7 @@ ITEMS: list[dict[str, Any]] = [
             "conditions": "无。",
             "process_steps": [step("提交表扬", "实名或匿名提交。"),
                               step("反馈", "转达被表扬单位和人员并反馈。")],
-            "legal_days": 15, "promised_days": 5,
+            "legal_days": 15,
         },
     },
     {
@@ -49,7 +56,7 @@ ITEMS: list[dict[str, Any]] = [
             "process_steps": [step("来信", "实名或匿名来信。"),
                               step("登记呈批", "局办公室登记后呈局领导批示。"),
                               step("答复", "按批示办理并答复来信人。")],
-            "legal_days": 15, "promised_days": 15,
+            "legal_days": 20,
         },
     },
 ]
@@ -83,6 +90,11 @@ def _items(stdout: TextIO) -> None:
             "result_name": "答复", "result_delivery": "平台推送或电话反馈",
             "form_fields": FEEDBACK_FIELDS, **spec["content"],
         }
+        # The guide promises the reply limit the configuration enforces (conf.py), never a
+        # number of its own.
+        promised = days(REPLY_DAYS_SETTING[spec["kind"]])
+        content["promised_days"] = promised
+        content["legal_days"] = max(content["legal_days"], promised)
         version = catalogue_services.create_item(
             actor=None, code=spec["code"], kind=spec["kind"], category="enquiry",
             handling_org=orgs[spec["org"]], basic_code=spec["basic_code"],

@@ -58,6 +58,9 @@ class SubmitForm(forms.Form):
     consent_to_publish = forms.BooleanField(
         label=_("The answer may be published without my personal data"), required=False,
     )
+    # A one-time token rendered with the page: the submission's idempotency key, so a reload
+    # that posts the form again never files it twice.
+    form_token = forms.CharField(widget=forms.HiddenInput, max_length=64, required=False)
 
     def __init__(self, *args: Any, signed_in: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -236,6 +236,16 @@ class FeedbackKind(models.TextChoices):
     LEADER_MAILBOX = "leader_mailbox", _("Letter to the leadership")
 
 
+# The button that starts each kind, as one phrase per kind: "我要" + a noun reads well for some
+# kinds only (我要投诉, but not 我要局长信箱).
+KIND_ACTIONS: dict[str, Any] = {
+    FeedbackKind.COMPLAINT: _("Make a complaint"),
+    FeedbackKind.SUGGESTION: _("Make a suggestion"),
+    FeedbackKind.PRAISE: _("Give praise"),
+    FeedbackKind.LEADER_MAILBOX: _("Write to the leadership"),
+}
+
+
 REPLY_DAYS_SETTING: dict[str, str] = {
     FeedbackKind.COMPLAINT: "QKB_FEEDBACK_COMPLAINT_REPLY_DAYS",
     FeedbackKind.SUGGESTION: "QKB_FEEDBACK_SUGGESTION_REPLY_DAYS",

@@ -11,6 +11,7 @@ Who sees what:
 """
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
@@ -18,7 +19,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qinkuaiban.cases.models import Case, Channel, Status
-from qinkuaiban.cases.selectors import cases_for_actor, get_case_by_tracking, visible_org_ids
+from qinkuaiban.cases.selectors import (
+    cases_for_actor,
+    get_case_by_tracking,
+    get_case_for_actor,
+    visible_org_ids,
+)
 from qinkuaiban.catalogue.models import ServiceItem
 from qinkuaiban.core.dates import day_start, days_range
 from qinkuaiban.core.errors import NotFound
@@ -120,7 +126,8 @@ def rating_state(*, case: Case) -> RatingState:
 
 
 def evaluations_of_case(*, case: Case) -> QuerySet[Evaluation]:
-    return Evaluation.objects.filter(case=case).select_related("staff").order_by("pk")
+    return Evaluation.objects.filter(case=case).select_related("staff", "organisation").order_by(
+        "pk")
 
 
 # --- rectifications ----------------------------------------------------------------------------
@@ -226,6 +233,30 @@ def get_feedback_by_pk(*, pk: int) -> Feedback:
     if found is None:
         raise NotFound(_("No such submission."), code="feedback_not_found")
     return found
+
+
+def tracked_submission_by_key(*, idempotency_key: str, tracked: Iterable[int]
+                              ) -> Feedback | None:
+    """The anonymous submission filed with this key, if this browser already opened it with its
+    tracking code and PIN (`tracked`, the session's list); None otherwise."""
+    if not idempotency_key:
+        return None
+    return Feedback.objects.filter(
+        case__registered_by__isnull=True, case__idempotency_key=idempotency_key,
+        pk__in=list(tracked),
+    ).first()
+
+
+def may_open_case(*, actor: User, case: Case) -> bool:
+    """Whether the case page admits the actor: the cases app's own selector decides, so a
+    link to that page is shown only to those it would not answer with a 404."""
+    if not case.number:
+        return False
+    try:
+        get_case_for_actor(actor=actor, number=case.number)
+    except NotFound:
+        return False
+    return True
 
 
 def feedback_queue(

@@ -36,7 +36,7 @@ def test_an_anonymous_suggestion_is_answered_and_judged_satisfying(
 ) -> None:
     feedback_items()
     page.goto("/feedback/")
-    page.get_by_role("link", name="我要建议").click()
+    page.get_by_role("link", name="我要提建议").click()
     page.get_by_label("标题").fill("建议增加自行车棚")
     page.get_by_label("具体内容").fill("二号楼旁自行车无处停放，建议增加车棚。")
     page.get_by_role("button", name="提交").click()

@@ -93,6 +93,8 @@ class FeedbackReceipt:
     feedback: Feedback
     tracking_code: str | None = None
     pin: str | None = None
+    # True when the idempotency key named a submission made before: nothing new was filed.
+    replayed: bool = False
 
 
 # The details of a submission in progress, for the on_submit hook of the same call.
@@ -187,7 +189,8 @@ def submit_feedback(
         assert actor is not None
         case = case_services.submit_case(actor=actor, item=item, form=form,
                                          idempotency_key=idempotency_key)
-        return FeedbackReceipt(feedback=Feedback.objects.get(case=case))
+        return FeedbackReceipt(feedback=Feedback.objects.get(case=case),
+                               replayed=bool(getattr(case, "replayed", False)))
     finally:
         _submission.reset(token)
 

@@ -1,6 +1,7 @@
 """Public pages: submit a complaint, suggestion, praise or letter (signed in or anonymously),
 follow it with the tracking code and PIN, answer the reply, and read published answers."""
 
+import secrets
 from typing import Any
 
 from django.contrib import messages
@@ -9,6 +10,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -19,7 +21,7 @@ from qinkuaiban.core.errors import DomainError, NotFound, RateLimited
 from qinkuaiban.feedback import selectors, services
 from qinkuaiban.feedback.forms import AnswerForm, ConsentForm, SubmitForm, TrackForm
 from qinkuaiban.feedback.models import Feedback
-from qinkuaiban.feedback.rules import FeedbackKind, FeedbackStatus, TargetType
+from qinkuaiban.feedback.rules import KIND_ACTIONS, FeedbackKind, FeedbackStatus, TargetType
 from qinkuaiban.feedback.views._common import (
     actor_of,
     client_address,
@@ -29,23 +31,32 @@ from qinkuaiban.feedback.views._common import (
     tracked_ids,
 )
 
+# Lazy: translated when a page shows them, in that request's language.
 KIND_INTROS: dict[str, Any] = {
-    FeedbackKind.COMPLAINT: _("Tell us where our service fell short. Every complaint is "
-                              "answered within the time limit."),
-    FeedbackKind.SUGGESTION: _("Tell us how to do better. Every suggestion is studied and "
-                               "answered; adopted ones are published."),
-    FeedbackKind.PRAISE: _("Tell us who served you well."),
-    FeedbackKind.LEADER_MAILBOX: _("Write to the leadership of the administration."),
+    FeedbackKind.COMPLAINT: gettext_lazy("Tell us where our service fell short. Every "
+                                         "complaint is answered within the time limit."),
+    FeedbackKind.SUGGESTION: gettext_lazy("Tell us how to do better. Every suggestion is "
+                                          "studied and answered; adopted ones are published."),
+    FeedbackKind.PRAISE: gettext_lazy("Tell us who served you well."),
+    FeedbackKind.LEADER_MAILBOX: gettext_lazy("Write to the leadership of the administration."),
 }
+# The idempotency keys of web forms share the service hall's namespace ("web:" + form token).
+KEY_PREFIX = "web:"
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(24)
 
 
 @require_safe
 def index(request: HttpRequest) -> HttpResponse:
     """The entry to supervision and suggestions: the four kinds, tracking, publications."""
     actor = signed_in(request)
-    kinds = [(value, label, KIND_INTROS[value]) for value, label in FeedbackKind.choices]
+    kinds = [(value, label, KIND_INTROS[value], KIND_ACTIONS[value])
+             for value, label in FeedbackKind.choices]
     return render(request, "feedback/index.html", {
         "kinds": kinds, "is_staff": actor is not None and is_staff(actor),
+        "may_see_statistics": actor is not None and selectors.may_see_dashboard(actor),
         "published": selectors.published_feedback()[:5],
     })
 
@@ -66,19 +77,28 @@ def _target(form: SubmitForm) -> services.Target:
     )
 
 
+def _submit_page(request: HttpRequest, context: dict[str, Any], status: int) -> HttpResponse:
+    return render(request, "feedback/submit.html", context, status=status)
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def submit(request: HttpRequest, kind: str) -> HttpResponse:
-    """Submit one kind; an anonymous submitter is shown the tracking code and PIN once."""
+    """Submit one kind; an anonymous submitter is shown the tracking code and PIN once. The
+    page's one-time token is the idempotency key: posting the same page again (a reload of the
+    receipt) files nothing new."""
     if kind not in FeedbackKind.values:
         raise Http404
     actor = signed_in(request)
-    form = SubmitForm(request.POST or None, signed_in=actor is not None)
+    data = None
+    if request.POST:
+        data = request.POST.copy()
+        data["form_token"] = data.get("form_token", "")[:64] or new_token()
+    form = SubmitForm(data, signed_in=actor is not None, initial={"form_token": new_token()})
     context: dict[str, Any] = {"form": form, "kind": kind, "kind_label": FeedbackKind(kind).label,
                                "intro": KIND_INTROS[kind]}
     if request.method != "POST" or not form.is_valid():
-        return render(request, "feedback/submit.html", context,
-                      status=422 if form.is_bound else 200)
+        return _submit_page(request, context, 422 if form.is_bound else 200)
     anonymous = actor is None or bool(form.cleaned_data.get("anonymous"))
     try:
         # The same per-address limit as the public API: a form open to anyone invites floods.
@@ -87,16 +107,32 @@ def submit(request: HttpRequest, kind: str) -> HttpResponse:
             kind=kind, title=form.cleaned_data["title"], content=form.cleaned_data["content"],
             actor=actor, anonymous=anonymous, contact=form.cleaned_data["contact"],
             target=_target(form), consent_to_publish=form.cleaned_data["consent_to_publish"],
+            idempotency_key=KEY_PREFIX + form.cleaned_data["form_token"],
         )
     except DomainError as exc:
+        if exc.code == "already_submitted":
+            # The PIN was shown once and is not kept in clear: it cannot be shown again. A
+            # blank form with a new token lets the visitor file something else on purpose.
+            context["form"] = SubmitForm(signed_in=actor is not None,
+                                         initial={"form_token": new_token()})
+            context["already_received"] = True
+            context["earlier"] = selectors.tracked_submission_by_key(
+                idempotency_key=KEY_PREFIX + form.cleaned_data["form_token"],
+                tracked=tracked_ids(request))
+            return _submit_page(request, context, exc.http_status)
         if exc.code == "case_not_found":
             form.add_error("case_number", exc.message)
         else:
             form_error(form, exc)
-        return render(request, "feedback/submit.html", context, status=exc.http_status)
+        return _submit_page(request, context, exc.http_status)
     if receipt.pin is None:
-        messages.success(request, _("Thank you. Your submission %(number)s was received.")
-                         % {"number": receipt.feedback.number})
+        if receipt.replayed:
+            messages.info(request, _("This submission %(number)s was already received; "
+                                     "nothing new was filed.")
+                          % {"number": receipt.feedback.number})
+        else:
+            messages.success(request, _("Thank you. Your submission %(number)s was received.")
+                             % {"number": receipt.feedback.number})
         return redirect("feedback:detail", number=receipt.feedback.number)
     remember_tracked(request, receipt.feedback.pk)
     # Shown once, never stored in clear: the page itself is the only copy of the PIN.

@@ -63,7 +63,11 @@ def _rate(request: HttpRequest, case: Case, *, actor: Any, at_counter: bool,
                 return redirect(request.get_full_path())
     state = selectors.rating_state(case=case) if status == 409 else state
     context = {"case": case, "state": state, "forms": forms,
-               "ratings": list(selectors.evaluations_of_case(case=case)), **extra}
+               "ratings": list(selectors.evaluations_of_case(case=case)),
+               "contact_days": days("QKB_FEEDBACK_CONTACT_DAYS"),
+               "may_open_case": actor is not None and selectors.may_open_case(actor=actor,
+                                                                              case=case),
+               **extra}
     return render(request, template, context, status=status)
 
 

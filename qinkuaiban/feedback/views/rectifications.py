@@ -57,6 +57,8 @@ def _context(rectification: Rectification, actor: User,
     return {
         "rectification": rectification, "evaluation": rectification.evaluation,
         "case": rectification.evaluation.case, "appeal": getattr(rectification, "appeal", None),
+        "may_open_case": selectors.may_open_case(actor=actor,
+                                                 case=rectification.evaluation.case),
         "forms": forms,
         "events": [(event, action_label(event.action))
                    for event in selectors.rectification_events(rectification=rectification)],

@@ -98,8 +98,12 @@ def detail_context(feedback: Feedback, actor: User, **bound: Any) -> dict[str, A
                     consent=feedback.consent_to_publish)
             and (is_head_of(actor, organisation) or is_supervisor(actor))):
         forms["publish"] = bound.get("publish") or PublishForm(initial=_published_initial(feedback))
+    target_case = feedback.target_case
     context.update(
         is_submitter=is_submitter, is_staff_view=staff, forms=forms,
+        may_open_case=selectors.may_open_case(actor=actor, case=feedback.case),
+        may_open_target_case=target_case is not None and selectors.may_open_case(
+            actor=actor, case=target_case),
         events=[(event, action_label(event.action))
                 for event in selectors.feedback_events(feedback=feedback)] if staff else [],
         duplicates=list(feedback.duplicates.select_related("case")) if staff else [],
