@@ -23,6 +23,8 @@ def platform(request: HttpRequest) -> dict[str, object]:
         # 监督投诉电话 must be published (domain.md §1); 12345 is the government service hotline.
         "supervision_phone": getattr(settings, "QKB_SUPERVISION_PHONE", "12345"),
         # Lazy: a page that never shows the menu (a JSON error, a fragment) costs nothing.
-        "nav_links": SimpleLazyObject(lambda: links_for(user, current_path=request.path)),
+        "nav_links": SimpleLazyObject(lambda: links_for(
+            user, current_path=request.path,
+            current_view=getattr(request.resolver_match, "view_name", "") or "")),
         "user_memberships": SimpleLazyObject(lambda: _memberships(user)),
     }

@@ -23,6 +23,8 @@ class NavEntry:
     roles: frozenset[str] = frozenset()
     anonymous_ok: bool = False
     description: str | Promise = ""
+    # Pages (view names) that belong to this entry although their URL lies elsewhere.
+    also_current: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -42,7 +44,8 @@ REGISTRY: tuple[NavEntry, ...] = (
              description=_("Follow a case with its number and verification code, no sign-in "
                            "needed.")),
     NavEntry(_("My cases"), "cases:mine", roles=frozenset({Role.APPLICANT}),
-             description=_("Follow what you applied for and rate the service.")),
+             description=_("Follow what you applied for and rate the service."),
+             also_current=frozenset({"feedback:rate"})),
     NavEntry(_("Workbench"), "cases:queue", roles=WORKBENCH_ROLES,
              description=_("Cases waiting for you, with their deadlines.")),
     NavEntry(_("Register a case"), "cases:register",
@@ -55,9 +58,11 @@ REGISTRY: tuple[NavEntry, ...] = (
              description=_("Complain, suggest, praise or write to the leadership, and follow "
                            "the answer.")),
     NavEntry(_("My submissions"), "feedback:mine", roles=frozenset({Role.APPLICANT}),
-             description=_("Your complaints and suggestions, their replies and your verdict.")),
+             description=_("Your complaints and suggestions, their replies and your verdict."),
+             also_current=frozenset({"feedback:detail"})),
     NavEntry(_("Feedback queue"), "feedback:queue", roles=WORKBENCH_ROLES,
-             description=_("Complaints and suggestions waiting for your reply.")),
+             description=_("Complaints and suggestions waiting for your reply."),
+             also_current=frozenset({"feedback:detail"})),
     NavEntry(_("Rectifications"), "feedback:rectifications", roles=WORKBENCH_ROLES,
              description=_("Bad ratings to contact, rectify and call back; appeals to decide.")),
     NavEntry(_("Rating statistics"), "feedback:statistics",
@@ -104,22 +109,29 @@ def may_use(entry: NavEntry, user: object) -> bool:
     return bool(entry.roles & roles_of(user))  # type: ignore[arg-type]
 
 
-def links_for(user: object, *, current_path: str = "", registry: tuple[NavEntry, ...] = REGISTRY
-              ) -> list[NavLink]:
-    """The menu for `user`: entries they may use whose page exists, in registry order."""
-    links = []
+def _current(entries: list[tuple[NavEntry, str]], path: str, view_name: str
+             ) -> NavEntry | None:
+    """The one entry a page belongs to: the first naming its view, else the one whose URL is
+    the longest prefix of its path (/feedback/rectifications/ before /feedback/)."""
+    for entry, _url in entries:
+        if view_name and view_name in entry.also_current:
+            return entry
+    under = [(len(url), index) for index, (_entry, url) in enumerate(entries)
+             if path and url != "/" and path.startswith(url)]
+    return entries[max(under)[1]][0] if under else None
+
+
+def links_for(user: object, *, current_path: str = "", current_view: str = "",
+              registry: tuple[NavEntry, ...] = REGISTRY) -> list[NavLink]:
+    """The menu for `user`: entries they may use whose page exists, in registry order; at most
+    one of them is the current page's."""
+    entries = []
     for entry in registry:
         if not may_use(entry, user):
             continue
         url = resolve(entry.url_name)
-        if url is None:
-            continue
-        links.append(
-            NavLink(
-                label=str(entry.label),
-                url=url,
-                description=str(entry.description),
-                is_current=bool(current_path) and url != "/" and current_path.startswith(url),
-            )
-        )
-    return links
+        if url is not None:
+            entries.append((entry, url))
+    current = _current(entries, current_path, current_view)
+    return [NavLink(label=str(entry.label), url=url, description=str(entry.description),
+                    is_current=entry is current) for entry, url in entries]
