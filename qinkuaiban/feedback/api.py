@@ -17,7 +17,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Header, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from qinkuaiban.cases import ratelimit
@@ -31,6 +31,9 @@ from qinkuaiban.feedback.rules import RatedObject, TargetType
 from qinkuaiban.feedback.views._common import client_address
 from qinkuaiban.identity.auth import bearer_auth
 from qinkuaiban.identity.models import Organisation, User
+
+# API keys never meet the pages' one-time form tokens ("web:…").
+API_KEY_PREFIX = "api:"
 
 router = Router(tags=["feedback"])
 rectifications_router = Router(tags=["feedback"])
@@ -269,19 +272,28 @@ def _target(payload: FeedbackIn) -> services.Target:
 
 
 @router.post("", auth=[bearer_auth, _Anyone()], response={
-    201: ReceiptOut, 403: ErrorOut, 409: ErrorOut, 422: ErrorOut, 429: ErrorOut})
-def submit_feedback(request: HttpRequest, payload: FeedbackIn) -> Status[Any]:
+    200: ReceiptOut, 201: ReceiptOut, 403: ErrorOut, 409: ErrorOut, 422: ErrorOut,
+    429: ErrorOut})
+def submit_feedback(
+    request: HttpRequest, payload: FeedbackIn,
+    idempotency_key: str = Header("", alias="Idempotency-Key"),
+) -> Status[Any]:
     """Submit a complaint, suggestion, praise or letter to the leadership. Anonymous
-    submissions answer with a tracking code and a PIN, shown this once."""
+    submissions answer with a tracking code and a PIN, shown this once. The same
+    `Idempotency-Key` again answers 200 with the first submission (signed in) or 409
+    `already_submitted` (anonymous: its PIN is never shown twice)."""
     ratelimit.hit(key=f"feedback-submit:{client_address(request)}")
     actor = _optional_user(request)
     receipt = services.submit_feedback(
         kind=payload.kind, title=payload.title, content=payload.content, actor=actor,
         anonymous=payload.anonymous or actor is None, contact=payload.contact,
         target=_target(payload), consent_to_publish=payload.consent_to_publish,
+        idempotency_key=API_KEY_PREFIX + idempotency_key.strip() if idempotency_key.strip()
+        else "",
     )
-    return Status(201, {"number": receipt.feedback.number,
-                        "tracking_code": receipt.tracking_code, "pin": receipt.pin})
+    return Status(200 if receipt.replayed else 201, {
+        "number": receipt.feedback.number, "tracking_code": receipt.tracking_code,
+        "pin": receipt.pin})
 
 
 class ReplyOut(Schema):

@@ -92,6 +92,22 @@ def test_a_token_holder_submits_under_their_name(api, kinds, zhangsan):
     assert Feedback.objects.get().case.applicant == zhangsan
 
 
+def test_the_same_idempotency_key_files_one_submission(client, kinds, zhangsan):
+    body = {"kind": "complaint", "title": "车棚", "content": "二号楼旁无车棚。"}
+
+    def send(**extra):
+        return client.post("/api/v1/feedback", body, content_type="application/json",
+                           HTTP_IDEMPOTENCY_KEY="k-1", **extra)
+
+    first, again = send(**bearer(zhangsan)), send(**bearer(zhangsan))
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.json()["number"] == first.json()["number"]
+    anonymous, replayed = send(), send()
+    assert anonymous.status_code == 201 and anonymous.json()["pin"]
+    assert replayed.status_code == 409 and replayed.json()["code"] == "already_submitted"
+    assert Feedback.objects.count() == 2
+
+
 def test_a_session_is_not_enough_to_submit_under_a_name(client, kinds, zhangsan):
     client.force_login(zhangsan)
     response = client.post("/api/v1/feedback", {"kind": "complaint", "title": "t",
