@@ -11,15 +11,20 @@ from django.utils import timezone
 
 from qinkuaiban.cases import services
 from qinkuaiban.cases.models import Case, Channel, Outcome
+from qinkuaiban.cases.selectors import applicant_defaults
 from qinkuaiban.catalogue.models import ItemStatus, ServiceItem
 from qinkuaiban.identity.models import User
 
 PHONE = "13800000001"
 
 
-def _form(item: ServiceItem, values: dict[str, Any]) -> dict[str, Any]:
-    """Demo values for the item's declared fields (ours where given, a plausible default else)."""
+def _form(item: ServiceItem, values: dict[str, Any], person: User | None = None
+          ) -> dict[str, Any]:
+    """Demo values for the item's declared fields: ours where given, then the person's own
+    name, mobile and organisation, a plausible default else."""
     assert item.current_version is not None
+    if person is not None:
+        values = {**applicant_defaults(user=person), **values}
     defaults = {"text": "示例", "textarea": "示例说明", "number": 10, "phone": PHONE,
                 "date": (timezone.localdate() + dt.timedelta(days=7)).isoformat()}
     form: dict[str, Any] = {}
@@ -97,7 +102,7 @@ def seed_demo_data(*, stdout: TextIO) -> None:
     created = 0
     for key, applicant, item, values, then in steps:
         case = services.submit_case(
-            actor=applicant, item=item, form=_form(item, values),
+            actor=applicant, item=item, form=_form(item, values, applicant),
             files=car_files() if item is car else [], idempotency_key=key,
         )
         if case.replayed:

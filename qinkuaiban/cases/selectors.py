@@ -46,6 +46,7 @@ from qinkuaiban.identity.selectors import (
     admin_role_of,
     descendant_ids,
     has_role,
+    memberships_for,
     organisation_ids_for,
 )
 
@@ -342,3 +343,21 @@ def get_applicant_for_registration(*, actor: User, pk: int) -> tuple[User, Appli
                          "register the case by name."), code="applicant_not_found",
                        field="applicant")
     return user, _as_choice(user)
+
+
+# Declared form fields a signed-in applicant finds filled in from their profile: a naming
+# convention of the guide's forms (every demo item declares the three).
+PROFILE_FIELDS = ("contact_name", "contact_phone", "organisation_name")
+
+
+def applicant_defaults(*, user: User) -> dict[str, str]:
+    """The applicant's name, mobile and organisation for the form fields of PROFILE_FIELDS."""
+    organisation = next((m.organisation for m in memberships_for(user)
+                         if m.role == Role.APPLICANT), None)
+    where = ""
+    if organisation is not None:
+        entity = organisation.legal_entity()
+        where = organisation.name if entity == organisation else (
+            f"{entity.name} {organisation.name}")
+    values = dict(zip(PROFILE_FIELDS, (user.real_name, user.mobile, where), strict=True))
+    return {name: value for name, value in values.items() if value}

@@ -214,3 +214,19 @@ def test_the_confirmation_page_is_404_for_another_applicant(
     case = Case.objects.get(applicant=zhangsan)
     response = signed_in(zhaoliu).get(reverse("cases:submitted", args=[case.number]))
     assert response.status_code == 404
+
+
+def test_the_form_starts_with_the_applicants_own_name_mobile_and_organisation(
+    zhangsan: User
+) -> None:
+    item = ItemFactory(content={"form_fields": [
+        {"name": "contact_name", "label": "联系人", "type": "text", "required": True},
+        {"name": "contact_phone", "label": "联系电话", "type": "phone", "required": True},
+        {"name": "organisation_name", "label": "所在单位及处室", "type": "text", "required": True},
+    ]})
+    body = signed_in(zhangsan).get(reverse("cases:apply", args=[item.code])).content.decode()
+
+    assert f'value="{zhangsan.real_name}"' in body
+    assert f'value="{zhangsan.mobile}"' in body
+    membership = zhangsan.memberships.get(role="applicant")
+    assert f"{membership.organisation.legal_entity().name} {membership.organisation.name}" in body

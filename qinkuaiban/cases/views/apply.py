@@ -103,7 +103,8 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
         kind_missing = True
     material_list = list(version.materials.all())
     if request.method == "GET":
-        return _page(request, version=version, form=declared_form(version),
+        form = declared_form(version, initial=selectors.applicant_defaults(user=actor))
+        return _page(request, version=version, form=form,
                      materials=MaterialsForm(materials=material_list),
                      meta={"form_token": new_token()}, kind_missing=kind_missing)
     meta = ApplyForm(request.POST)
