@@ -307,6 +307,8 @@ def submit_case(
         channel=channel, form_data=_protect(specs, clean), handling_org=item.handling_org,
         responsible=actor if on_behalf and is_staff(actor) else None,
         idempotency_key=idempotency_key,
+        # Registered at the window: the applicant came in person, their first visit (只跑一次).
+        visits=1 if channel == Channel.WINDOW else 0,
     )
     try:
         # A savepoint: the same key racing in from a second request loses here, and gets the
@@ -318,6 +320,9 @@ def submit_case(
         if again is None:
             raise
         return again
+    if case.visits:
+        Visit.objects.create(case=case, visited_on=_today(), recorded_by=actor,
+                             purpose=_("Registered the application at the service window"))
     form_files = [(None, clean[spec.name]) for spec in specs
                   if spec.type == "file" and spec.name in clean]
     _store_files(case=case, files=[*files, *form_files], actor=actor, round_=0)

@@ -1,7 +1,6 @@
 """Journeys of issue #4: an anonymous suggestion answered and judged satisfying; a completed case
 rated 非常不满意, rectified and called back."""
 
-import re
 
 import pytest
 from playwright.sync_api import expect
@@ -10,16 +9,9 @@ from qinkuaiban.cases.tests.factories import make_item
 from qinkuaiban.feedback.models import Feedback, Rectification
 from qinkuaiban.feedback.rules import FeedbackStatus, RectificationStatus
 from qinkuaiban.feedback.tests.factories import completed_case, feedback_items
+from tests.browser.helpers import sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def sign_in(page, username: str, password: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(password)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(re.compile(r"/$"))
 
 
 @pytest.fixture

@@ -7,14 +7,9 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
+from tests.browser.helpers import sign_in
+
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def sign_in(page, username: str, password: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto("/accounts/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(password)
-    page.get_by_role("button", name="登录").click()
 
 
 def test_applicant_signs_in_and_sees_the_chinese_home_page(page, cast, password) -> None:  # type: ignore[no-untyped-def]
@@ -28,7 +23,7 @@ def test_applicant_signs_in_and_sees_the_chinese_home_page(page, cast, password)
 
 def test_repeated_wrong_passwords_lock_the_account_with_a_clear_message(page, cast) -> None:  # type: ignore[no-untyped-def]
     for _ in range(5):
-        sign_in(page, "zhaoliu", "wrong-Password-1")
+        sign_in(page, "zhaoliu", "wrong-Password-1", wait=False)
     alert = page.get_by_role("alert")
     expect(alert).to_contain_text("锁定")
     expect(alert).to_contain_text("15 分钟")
@@ -36,15 +31,15 @@ def test_repeated_wrong_passwords_lock_the_account_with_a_clear_message(page, ca
 
 def test_the_right_password_is_refused_while_locked(page, cast, password) -> None:  # type: ignore[no-untyped-def]
     for _ in range(5):
-        sign_in(page, "zhaoliu", "wrong-Password-1")
-    sign_in(page, "zhaoliu", password)
+        sign_in(page, "zhaoliu", "wrong-Password-1", wait=False)
+    sign_in(page, "zhaoliu", password, wait=False)
     expect(page.get_by_role("alert")).to_contain_text("锁定")
     assert "/accounts/login/" in page.url
 
 
 def test_an_administrator_is_asked_for_the_one_time_code(page, cast, password) -> None:  # type: ignore[no-untyped-def]
     device = TOTPDevice.objects.create(user=cast["auditor"], name="phone", confirmed=True)
-    sign_in(page, "auditor", password)
+    sign_in(page, "auditor", password, wait=False)
     # A code that matches no time step the device accepts (it tolerates one step of drift).
     accepted = {totp(device.bin_key, drift=drift) for drift in (-1, 0, 1)}
     wrong = next(code for code in range(1_000_000) if code not in accepted)

@@ -20,16 +20,12 @@ from qinkuaiban.cases.models import Case
 from qinkuaiban.catalogue.demo import seed_demo_data
 from qinkuaiban.catalogue.models import ServiceItem
 from qinkuaiban.identity.models import User
+from tests.browser.helpers import SMALL_PDF, meta_entry, pdf_file, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
 PHONE_WIDTH = 375
-# The smallest file the upload sniffing accepts as a PDF (it reads the "%PDF-" magic).
-SMALL_PDF = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-    b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
-)
 TRIP_ITEM = "QKB-GC-001"  # 公务出行用车申请: generic kind, one required material
 ACCESS_CARD_ITEM = "QKB-MJ-001"  # 集中办公区门禁卡办理: 即办件
 ACCESS_CARD_FORM = {"holder_name": "张三", "building": "1号楼", "contact_name": "张三",
@@ -38,14 +34,6 @@ ACCESS_CARD_FORM = {"holder_name": "张三", "building": "1号楼", "contact_nam
 
 def seed_catalogue() -> None:
     seed_demo_data(stdout=io.StringIO())
-
-
-def sign_in(page: Page, username: str, password: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(password)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(lambda url: "/accounts/login/" not in url)
 
 
 @contextmanager
@@ -62,10 +50,6 @@ def second_page(browser: Any, live_server: Any, name: str) -> Iterator[Page]:
         context.close()
 
 
-def pdf_file(name: str) -> dict[str, Any]:
-    return {"name": name, "mimeType": "application/pdf", "buffer": SMALL_PDF}
-
-
 def open_action(page: Page, label: str) -> None:
     """Unfold the form of one case action (a <details> whose summary is the action's name)."""
     page.locator("summary").filter(has_text=re.compile(rf"^\s*{re.escape(label)}\s*$")).click()
@@ -76,10 +60,7 @@ def expect_done(page: Page, action: str) -> None:
 
 
 def meta_value(page: Page, label: str) -> str:
-    """The value next to a label in the case overview (dl.meta)."""
-    return page.locator("dl.meta dt", has_text=re.compile(rf"^{re.escape(label)}$")).locator(
-        "xpath=following-sibling::dd[1]"
-    ).inner_text()
+    return meta_entry(page, label).inner_text()
 
 
 def status_badge(page: Page) -> Any:

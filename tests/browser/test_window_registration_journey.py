@@ -4,7 +4,6 @@ lands on the new case with its number, responsible for it himself."""
 
 import io
 import re
-from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -12,34 +11,12 @@ from playwright.sync_api import Page, expect
 from qinkuaiban.cases.models import Attachment, Case, Channel, Status
 from qinkuaiban.catalogue.demo import seed_demo_data
 from qinkuaiban.identity.models import User
+from tests.browser.helpers import meta_entry, pdf_file, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 SCREENSHOT = "/tmp/window_register.png"
 ACCESS_CARD = "集中办公区门禁卡办理"
-# The smallest file the upload sniffing accepts as a PDF (it reads the "%PDF-" magic).
-SMALL_PDF = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-    b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
-)
-
-
-def sign_in(page: Page, username: str, password: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(password)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(lambda url: "/accounts/login/" not in url)
-
-
-def pdf_file(name: str) -> dict[str, Any]:
-    return {"name": name, "mimeType": "application/pdf", "buffer": SMALL_PDF}
-
-
-def meta_value(page: Page, label: str) -> Any:
-    """The value next to a label in the case overview (dl.meta)."""
-    return page.locator("dl.meta dt", has_text=re.compile(rf"^{re.escape(label)}$")).locator(
-        "xpath=following-sibling::dd[1]")
 
 
 def test_the_window_clerk_registers_an_access_card_case_for_a_walk_in_applicant(
@@ -83,10 +60,10 @@ def test_the_window_clerk_registers_an_access_card_case_for_a_walk_in_applicant(
     expect(page.get_by_role("status")).to_contain_text(f"办件 {number} 已为张三登记")
     expect(page.get_by_role("heading", level=1, name=ACCESS_CARD)).to_be_visible()
     expect(page.locator(".case-title-meta")).to_contain_text(number)
-    expect(meta_value(page, "申请人")).to_contain_text("张三")
-    expect(meta_value(page, "渠道")).to_have_text("窗口办理")
-    expect(meta_value(page, "登记人")).to_have_text("李四")
-    expect(meta_value(page, "责任人")).to_have_text("李四")
+    expect(meta_entry(page, "申请人")).to_contain_text("张三")
+    expect(meta_entry(page, "渠道")).to_have_text("窗口办理")
+    expect(meta_entry(page, "登记人")).to_have_text("李四")
+    expect(meta_entry(page, "责任人")).to_have_text("李四")
     expect(page.get_by_role("link", name="身份证.pdf")).to_be_visible()
     page.screenshot(path=SCREENSHOT, full_page=True)
 

@@ -11,20 +11,13 @@ from django.utils import timezone
 from playwright.sync_api import Dialog, Page, expect
 
 from qinkuaiban.catalogue.demo import seed_demo_data
+from tests.browser.helpers import sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 MEETING = "QKB-HY-001"  # 会议室预约: handled by the service centre, where 李四 works
 SCRIPT_TOPIC = "<script>alert('topic')</script>"
 IMAGE_NEEDS = '<img src=x onerror="alert(\'needs\')"><svg onload=alert(1)>'
-
-
-def sign_in(page: Page, username: str, password: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(password)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(lambda url: "/accounts/login/" not in url)
 
 
 def watch_dialogs(page: Page) -> list[str]:

@@ -77,6 +77,9 @@ def test_a_clerk_registers_a_case_for_an_applicant_with_an_account(
     assert case.channel == Channel.WINDOW
     assert case.status == Status.SUBMITTED and case.number
     assert case.idempotency_key.startswith("web:")
+    # Coming to the window was the applicant's one visit (只跑一次).
+    assert case.visits == 1
+    assert list(case.visit_records.values_list("recorded_by", flat=True)) == [lisi.pk]
     stored = {a.material.name for a in Attachment.objects.filter(case=case)
               if a.material is not None}
     assert stored == {"申请函", "清单", "鉴定报告"}
@@ -100,6 +103,7 @@ def test_a_clerk_registers_a_case_for_someone_without_an_account(
     assert case.submitter_name == "陈来电" and case.submitter_contact == "0791-88123456"
     assert case.channel == Channel.PHONE and case.responsible == lisi
     assert case.status == Status.SUBMITTED
+    assert case.visits == 0 and not case.visit_records.exists()  # a phone call is no visit
 
 
 def test_the_same_form_token_twice_makes_one_case(
