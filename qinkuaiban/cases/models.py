@@ -9,7 +9,7 @@ from django.db.models.functions import TruncDate
 from django.utils.translation import gettext_lazy as _
 
 from qinkuaiban.cases.workflow import Action, Status
-from qinkuaiban.core.append_only import AppendOnlyError, AppendOnlyModel
+from qinkuaiban.core.append_only import AppendOnlyError, HistoryStep
 from qinkuaiban.core.models import TimeStampedModel
 
 __all__ = [  # noqa: RUF022 — grouped by meaning, not alphabet
@@ -301,7 +301,7 @@ class Case(TimeStampedModel):
         return (self.promised_days or 0) + self.extension_days
 
 
-class CaseEvent(AppendOnlyModel):
+class CaseEvent(HistoryStep):
     """One step in a case's history. Append-only: refused here and by database triggers."""
 
     case = models.ForeignKey(
@@ -310,18 +310,12 @@ class CaseEvent(AppendOnlyModel):
     action = models.CharField(_("action"), max_length=40)
     from_status = models.CharField(_("from status"), max_length=20, blank=True)
     to_status = models.CharField(_("to status"), max_length=20, blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("actor"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
-    )
     reason = models.TextField(_("reason"), blank=True)
-    data = models.JSONField(_("data"), default=dict, blank=True)
     created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
 
-    class Meta:
+    class Meta(HistoryStep.Meta):
         verbose_name = _("case event")
         verbose_name_plural = _("case events")
-        ordering = ["created_at", "id"]
 
     def __str__(self) -> str:
         return f"{self.case} {self.action}"

@@ -12,9 +12,11 @@ because Django's test flush empties SQLite tables with DELETE.
 
 from typing import Any, NoReturn
 
+from django.conf import settings
 from django.db import migrations, models
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 from django.db.migrations.state import StateApps
+from django.utils.translation import gettext_lazy as _
 
 
 class AppendOnlyError(Exception):
@@ -44,6 +46,22 @@ class AppendOnlyModel(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError(f"{self._meta.verbose_name} cannot be deleted")
+
+
+class HistoryStep(AppendOnlyModel):
+    """Base of the histories (case events, feedback steps, rectification steps): who took the
+    step and when, with its details. Each history adds its subject, its action and statuses."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("actor"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+    data = models.JSONField(_("data"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["created_at", "id"]
 
 
 def _statements(table: str) -> dict[str, tuple[list[str], list[str]]]:

@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from qinkuaiban.core.append_only import AppendOnlyModel
+from qinkuaiban.core.append_only import HistoryStep
 from qinkuaiban.core.models import TimeStampedModel
 from qinkuaiban.feedback.rules import (
     AppealDecision,
@@ -186,7 +186,7 @@ class Rectification(TimeStampedModel):
         return self.status in RECTIFICATION_OPEN
 
 
-class RectificationEvent(AppendOnlyModel):
+class RectificationEvent(HistoryStep):
     """One step of a rectification. Append-only."""
 
     rectification = models.ForeignKey(
@@ -196,18 +196,11 @@ class RectificationEvent(AppendOnlyModel):
     action = models.CharField(_("action"), max_length=30)
     from_status = models.CharField(_("from status"), max_length=20, blank=True)
     to_status = models.CharField(_("to status"), max_length=20, blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("actor"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
-    )
     note = models.TextField(_("note"), blank=True)
-    data = models.JSONField(_("data"), default=dict, blank=True)
-    created_at = models.DateTimeField(_("time"), auto_now_add=True)
 
-    class Meta:
+    class Meta(HistoryStep.Meta):
         verbose_name = _("rectification step")
         verbose_name_plural = _("rectification steps")
-        ordering = ["created_at", "id"]
 
     def __str__(self) -> str:
         return f"{self.rectification_id} {self.action}"
@@ -455,7 +448,7 @@ class FeedbackReply(models.Model):
         return f"{self.feedback_id} #{self.round}"
 
 
-class FeedbackEvent(AppendOnlyModel):
+class FeedbackEvent(HistoryStep):
     """One step in a feedback's own history (routing, replies, verdicts, merging, adoption,
     publication). Append-only; submission, acceptance and transfers are in the case history."""
 
@@ -465,18 +458,11 @@ class FeedbackEvent(AppendOnlyModel):
     action = models.CharField(_("action"), max_length=30)
     from_status = models.CharField(_("from status"), max_length=10, blank=True)
     to_status = models.CharField(_("to status"), max_length=10, blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("actor"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
-    )
     note = models.TextField(_("note"), blank=True)
-    data = models.JSONField(_("data"), default=dict, blank=True)
-    created_at = models.DateTimeField(_("time"), auto_now_add=True)
 
-    class Meta:
+    class Meta(HistoryStep.Meta):
         verbose_name = _("feedback step")
         verbose_name_plural = _("feedback steps")
-        ordering = ["created_at", "id"]
 
     def __str__(self) -> str:
         return f"{self.feedback_id} {self.action}"
