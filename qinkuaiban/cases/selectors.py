@@ -35,6 +35,7 @@ from qinkuaiban.cases.permissions import (
     parties_for,
     pending_transfer,
     satisfied_guards,
+    with_action_data,
 )
 from qinkuaiban.cases.workflow import OPEN_STATUSES, TRANSITIONS, Status, actions_for
 from qinkuaiban.catalogue.forms_spec import parse_fields
@@ -84,12 +85,15 @@ def _visible_cases(actor: User) -> QuerySet[Case]:
     return Case.objects.filter(condition)
 
 
-def get_case_for_actor(*, actor: User, number: str) -> Case:
-    """One visible submitted case by its number; NotFound otherwise."""
+def get_case_for_actor(*, actor: User, number: str, for_page: bool = False) -> Case:
+    """One visible submitted case by its number; NotFound otherwise. `for_page`: with what
+    the case page and its action forms read (checklist, pending transfer, door visits), each
+    fetched once instead of by every part of the page that asks."""
+    cases = _visible_cases(actor).filter(number=number).select_related(*ONE_RELATED)
+    if for_page:
+        cases = with_action_data(cases)
     # No number holds a NUL, and PostgreSQL would refuse it in the query.
-    case = None if "\x00" in number else (
-        _visible_cases(actor).filter(number=number).select_related(*ONE_RELATED).first()
-    )
+    case = None if "\x00" in number else cases.first()
     if case is None:
         raise _not_found()
     return case

@@ -123,6 +123,18 @@ def test_my_cases_runs_a_bounded_number_of_queries(
     assert response.status_code == 200
 
 
+def test_the_case_page_reads_what_its_parts_share_once(
+    case: Case, lisi: User, django_assert_max_num_queries: object
+) -> None:
+    client = signed_in(lisi)
+    client.get(reverse("cases:detail", args=[case.number]))
+    # The checklist, the pending transfer and the open door visit are fetched once for the
+    # page, its action forms and their guards (not once by each part that asks).
+    with django_assert_max_num_queries(27):  # type: ignore[operator]
+        response = client.get(reverse("cases:detail", args=[case.number]))
+    assert response.status_code == 200
+
+
 def test_work_queue_is_for_staff_only(zhangsan: User) -> None:
     assert signed_in(zhangsan).get(reverse("cases:queue")).status_code == 403
 

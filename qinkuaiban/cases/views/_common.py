@@ -26,9 +26,9 @@ def staff_of(request: HttpRequest) -> User:
     return actor
 
 
-def case_or_404(actor: User, number: str) -> Case:
+def case_or_404(actor: User, number: str, *, for_page: bool = False) -> Case:
     try:
-        return selectors.get_case_for_actor(actor=actor, number=number)
+        return selectors.get_case_for_actor(actor=actor, number=number, for_page=for_page)
     except NotFound as exc:
         raise Http404(exc.message) from exc
 

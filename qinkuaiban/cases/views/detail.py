@@ -107,13 +107,14 @@ def _render(request: HttpRequest, case: Case, actor: User, *, status: int = 200,
 @require_safe
 def detail(request: HttpRequest, number: str) -> HttpResponse:
     actor = actor_of(request)
-    return _render(request, case_or_404(actor, number), actor)
+    return _render(request, case_or_404(actor, number, for_page=True), actor)
 
 
 def _after_change(request: HttpRequest, case: Case, actor: User, message: str) -> HttpResponse:
     """Show the changed case; if the actor can no longer see it (handed over), say so."""
     try:
-        case = selectors.get_case_for_actor(actor=actor, number=case.number or "")
+        case = selectors.get_case_for_actor(actor=actor, number=case.number or "",
+                                            for_page=True)
     except NotFound:
         messages.success(request, message)
         if is_htmx(request):
@@ -136,7 +137,7 @@ def _after_change(request: HttpRequest, case: Case, actor: User, message: str) -
 def act(request: HttpRequest, number: str, action: str) -> HttpResponse:
     """Take one action through its form; the service decides whether it is allowed."""
     actor = actor_of(request)
-    case = case_or_404(actor, number)
+    case = case_or_404(actor, number, for_page=True)
     form = _form_for(case, actor, action, request.POST, request.FILES)
     if form is None:
         raise Http404
@@ -149,7 +150,7 @@ def act(request: HttpRequest, number: str, action: str) -> HttpResponse:
             form.add_error(exc.field, exc.message)
         else:
             form.add_error(None, exc.message)
-        case = case_or_404(actor, number)
+        case = case_or_404(actor, number, for_page=True)
         return _render(request, case, actor, bound=form, status=exc.http_status)
     return _after_change(request, changed, actor,
                          _("Done: %(action)s.") % {"action": form.label})
@@ -160,7 +161,7 @@ def act(request: HttpRequest, number: str, action: str) -> HttpResponse:
 def upload(request: HttpRequest, number: str) -> HttpResponse:
     """Add one file to an open case."""
     actor = actor_of(request)
-    case = case_or_404(actor, number)
+    case = case_or_404(actor, number, for_page=True)
     form = UploadForm(request.POST, request.FILES, case=case)
     if not form.is_valid():
         return _render(request, case, actor, upload=form, status=422)
