@@ -178,7 +178,9 @@ AXES_VERBOSE = False
 
 # Idle timeout: every request pushes the expiry 30 minutes forward.
 SESSION_COOKIE_AGE = env_int("QKB_SESSION_IDLE_MINUTES", 30) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+# The session is saved when it changes; identity's SessionPolicyMiddleware records activity
+# (and so renews the session) at most once a minute.
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

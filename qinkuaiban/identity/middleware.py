@@ -18,6 +18,10 @@ from qinkuaiban.identity.signals import SESSION_EXPIRED_ATTR
 from qinkuaiban.identity.two_factor import otp_required, otp_satisfied
 
 LAST_ACTIVITY_KEY = "qkb_last_activity"
+# The last activity is written at most this often: writing it (and so the session row) on
+# every request would make every page a database write. An idle session may therefore end up
+# to this much earlier than the limit, never later.
+ACTIVITY_RESOLUTION_SECONDS = 60
 # Put into the fresh session after an idle logout, so the login page can say why.
 EXPIRED_NOTICE_KEY = "qkb_session_expired"
 
@@ -47,7 +51,8 @@ class SessionPolicyMiddleware:
         last = request.session.get(LAST_ACTIVITY_KEY)
         if isinstance(last, int | float) and now - last > idle_limit_seconds():
             return self._expire(request, user)
-        request.session[LAST_ACTIVITY_KEY] = int(now)
+        if not isinstance(last, int | float) or now - last >= ACTIVITY_RESOLUTION_SECONDS:
+            request.session[LAST_ACTIVITY_KEY] = int(now)
 
         path = request.path
         if path.startswith(settings.STATIC_URL) or path.startswith("/i18n/"):

@@ -4,8 +4,10 @@ import datetime
 import time
 from collections.abc import Callable
 
+from django.db import connection
 from django.http import HttpResponse
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -60,6 +62,22 @@ def test_activity_within_the_limit_keeps_the_session_alive(
     attempt("zhangsan", password)
     _idle_for(client, 29 * 60)
     assert client.get(PROFILE).status_code == 200
+    assert time.time() - client.session[LAST_ACTIVITY_KEY] < 5
+
+
+def test_pages_read_within_a_minute_do_not_write_the_session(
+    client: Client, zhangsan: User, password: str, attempt: Attempt
+) -> None:
+    attempt("zhangsan", password)
+    client.get(PROFILE)
+    recorded = client.session[LAST_ACTIVITY_KEY]
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(PROFILE).status_code == 200
+    assert not [q for q in queries
+                if q["sql"].startswith("UPDATE") and "django_session" in q["sql"]]
+    assert client.session[LAST_ACTIVITY_KEY] == recorded
+    _idle_for(client, 61)
+    client.get(PROFILE)
     assert time.time() - client.session[LAST_ACTIVITY_KEY] < 5
 
 
