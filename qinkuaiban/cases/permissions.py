@@ -24,6 +24,8 @@ from qinkuaiban.identity.roles import STAFF_ROLES, Role
 from qinkuaiban.identity.selectors import memberships_for
 
 CASE_ROLES: frozenset[str] = frozenset({Role.WINDOW_CLERK, Role.HANDLER, Role.DIVISION_HEAD})
+# Who registers a case on an applicant's behalf (the window: services._check_submitter).
+REGISTERING_ROLES: frozenset[str] = frozenset({Role.WINDOW_CLERK, Role.HANDLER})
 
 
 def ancestor_ids(organisation: Organisation) -> list[int]:

@@ -30,6 +30,7 @@ from qinkuaiban.cases.models import (
     TransferStatus,
 )
 from qinkuaiban.cases.permissions import (
+    REGISTERING_ROLES,
     TRANSFER_GUARDS,
     is_staff,
     parties_for,
@@ -41,6 +42,7 @@ from qinkuaiban.cases.workflow import OPEN_STATUSES, TRANSITIONS, Status, action
 from qinkuaiban.catalogue.forms_spec import parse_fields
 from qinkuaiban.catalogue.models import ItemStatus, ServiceItem
 from qinkuaiban.core.errors import NotFound
+from qinkuaiban.core.validators import mask_mobile
 from qinkuaiban.identity.models import Membership, User
 from qinkuaiban.identity.roles import STAFF_ROLES, Role
 from qinkuaiban.identity.selectors import (
@@ -246,8 +248,6 @@ def display_form_data(*, case: Case) -> list[FormValue]:
 
 # --- registering a case for an applicant (the service window) --------------------------------
 
-# Who may register a case on an applicant's behalf (services._check_submitter).
-REGISTERING_ROLES: frozenset[str] = frozenset({Role.WINDOW_CLERK, Role.HANDLER})
 APPLICANT_SEARCH_LIMIT = 10
 # Digits typed into the applicant search are matched against the start of the mobile number only
 # from this length on, so a digit or two does not list everyone's number.
@@ -292,13 +292,6 @@ class ApplicantChoice:
     masked_mobile: str
 
 
-def mask_mobile(mobile: str) -> str:
-    """The first 3 and last 4 digits (enough to confirm with the person, not to call them)."""
-    if len(mobile) < 8:
-        return "*" * len(mobile)
-    return f"{mobile[:3]}{'*' * (len(mobile) - 7)}{mobile[-4:]}"
-
-
 def _applicant_accounts(actor: User) -> QuerySet[User]:
     if not may_register_cases(actor):
         return User.objects.none()
@@ -315,10 +308,7 @@ def _applicant_accounts(actor: User) -> QuerySet[User]:
 
 def _as_choice(user: User) -> ApplicantChoice:
     memberships: list[Membership] = getattr(user, "applicant_memberships", [])
-    organisation = ""
-    if memberships:
-        org = memberships[0].organisation
-        organisation = f"{org.parent.display_name} {org.name}" if org.parent else org.name
+    organisation = memberships[0].organisation.qualified_name if memberships else ""
     return ApplicantChoice(pk=user.pk, name=user.real_name or user.username,
                            username=user.username, organisation=organisation,
                            masked_mobile=mask_mobile(user.mobile))
@@ -358,10 +348,6 @@ def applicant_defaults(*, user: User) -> dict[str, str]:
     """The applicant's name, mobile and organisation for the form fields of PROFILE_FIELDS."""
     organisation = next((m.organisation for m in memberships_for(user)
                          if m.role == Role.APPLICANT), None)
-    where = ""
-    if organisation is not None:
-        entity = organisation.legal_entity()
-        where = organisation.name if entity == organisation else (
-            f"{entity.name} {organisation.name}")
+    where = organisation.qualified_name if organisation is not None else ""
     values = dict(zip(PROFILE_FIELDS, (user.real_name, user.mobile, where), strict=True))
     return {name: value for name, value in values.items() if value}

@@ -41,6 +41,7 @@ from qinkuaiban.cases.models import (
 )
 from qinkuaiban.cases.numbering import issue_number
 from qinkuaiban.cases.permissions import (
+    REGISTERING_ROLES,
     case_roles_in,
     is_staff,
     parties_for,
@@ -245,7 +246,7 @@ def _check_submitter(
         return
     if kind.registered_by_any_staff and is_staff(actor):
         return
-    if not case_roles_in(actor, item.handling_org) & {Role.WINDOW_CLERK, Role.HANDLER}:
+    if not case_roles_in(actor, item.handling_org) & REGISTERING_ROLES:
         raise NotPermitted(
             _("Only the window staff of the handling division may register a case on behalf "
               "of an applicant."),

@@ -97,6 +97,13 @@ def validate_mobile(value: str) -> None:
         )
 
 
+def mask_mobile(value: str) -> str:
+    """The first 3 and last 4 digits: enough to confirm with the person, not to call them."""
+    if len(value) < 8:
+        return "*" * len(value)
+    return f"{value[:3]}{'*' * (len(value) - 7)}{value[-4:]}"
+
+
 def mask_id_number(value: str) -> str:
     """Show the first 4 and last 4 characters only (domain.md §8)."""
     if len(value) <= 8:

@@ -68,6 +68,12 @@ class Organisation(TimeStampedModel):
     def display_name(self) -> str:
         return self.short_name or self.name
 
+    @property
+    def qualified_name(self) -> str:
+        """The name under its legal entity's usual name, as people write it: 省发改委 规划处."""
+        entity = self.legal_entity()
+        return self.name if entity == self else f"{entity.display_name} {self.name}"
+
     def legal_entity(self) -> "Organisation":
         """The organisation itself, or the nearest ancestor that is a legal entity."""
         node = self

@@ -229,4 +229,4 @@ def test_the_form_starts_with_the_applicants_own_name_mobile_and_organisation(
     assert f'value="{zhangsan.real_name}"' in body
     assert f'value="{zhangsan.mobile}"' in body
     membership = zhangsan.memberships.get(role="applicant")
-    assert f"{membership.organisation.legal_entity().name} {membership.organisation.name}" in body
+    assert membership.organisation.qualified_name in body

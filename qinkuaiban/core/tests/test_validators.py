@@ -131,3 +131,10 @@ def test_numbers_that_are_not_mainland_mobiles_are_invalid(number: str) -> None:
 def test_masking_keeps_the_first_four_and_last_four_characters() -> None:
     assert mask_id_number("11010519491231002X") == "1101**********002X"
     assert mask_id_number("1234") == "****"
+
+
+def test_a_mobile_number_is_masked_to_its_first_three_and_last_four_digits() -> None:
+    from qinkuaiban.core.validators import mask_mobile
+
+    assert mask_mobile("13800000001") == "138****0001"
+    assert mask_mobile("0791123") == "*******"

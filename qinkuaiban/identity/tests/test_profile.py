@@ -78,3 +78,8 @@ def test_nobody_revokes_another_persons_token_from_the_profile(
 def test_anonymous_visitors_are_sent_to_sign_in(client: Client, db: None) -> None:
     response = client.get(PROFILE)
     assert response["Location"] == "/accounts/login/?next=/accounts/profile/"
+
+
+def test_an_organisation_is_named_under_its_legal_entity(orgs) -> None:
+    assert orgs["organ-a-planning"].qualified_name == "省发改委 规划处"
+    assert orgs["organ-a"].qualified_name == "省发展和改革委员会"

@@ -4,6 +4,7 @@ from typing import Any
 
 from django import template
 
+from qinkuaiban.core.validators import mask_mobile
 from qinkuaiban.notifications import selectors
 from qinkuaiban.notifications.models import Channel
 
@@ -28,6 +29,6 @@ def masked_address(address: str, channel: str) -> str:
     if not address:
         return ""
     if channel == Channel.SMS:
-        return f"{address[:3]}****{address[-4:]}" if len(address) >= 8 else "****"
+        return mask_mobile(address)
     local, _at, domain = address.partition("@")
     return f"{local[:1]}***@{domain}" if domain else "***"
