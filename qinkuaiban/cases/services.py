@@ -183,13 +183,18 @@ def _validate_form(
         for name, messages in kind.validate_form(version, clean).items():
             errors.setdefault(name, []).extend(messages)
     if errors:
-        labels = {spec.name: spec.label for spec in specs}
-        detail = "; ".join(
-            _("%(field)s: %(message)s") % {"field": labels.get(name, name), "message": message}
-            for name, messages in errors.items() for message in messages
-        )
-        raise InvalidInput(detail, code="invalid_form", field=next(iter(errors)))
+        raise _form_errors(specs, errors)
     return specs, clean
+
+
+def _form_errors(specs: Sequence[Any], errors: Mapping[str, list[str]]) -> InvalidInput:
+    """Every error of the form at once, each named by its field's label."""
+    labels = {spec.name: spec.label for spec in specs}
+    detail = "; ".join(
+        _("%(field)s: %(message)s") % {"field": labels.get(name, name), "message": message}
+        for name, messages in errors.items() for message in messages
+    )
+    return InvalidInput(detail, code="invalid_form", field=next(iter(errors)))
 
 
 def _version_material(version: Any, material_id: int | None) -> Material | None:
@@ -308,8 +313,6 @@ def submit_case(
         channel=channel, form_data=_protect(specs, clean), handling_org=item.handling_org,
         responsible=actor if on_behalf and is_staff(actor) else None,
         idempotency_key=idempotency_key,
-        # Registered at the window: the applicant came in person, their first visit (只跑一次).
-        visits=1 if channel == Channel.WINDOW else 0,
     )
     try:
         # A savepoint: the same key racing in from a second request loses here, and gets the
@@ -321,9 +324,11 @@ def submit_case(
         if again is None:
             raise
         return again
-    if case.visits:
-        Visit.objects.create(case=case, visited_on=_today(), recorded_by=actor,
-                             purpose=_("Registered the application at the service window"))
+    if channel == Channel.WINDOW:
+        # The applicant came to the window in person: their first visit (只跑一次).
+        _add_visit(case, on=_today(), actor=actor,
+                   purpose=_("Registered the application at the service window"))
+        case.save(update_fields=["visits"])
     form_files = [(None, clean[spec.name]) for spec in specs
                   if spec.type == "file" and spec.name in clean]
     _store_files(case=case, files=[*files, *form_files], actor=actor, round_=0)
@@ -332,9 +337,9 @@ def submit_case(
     if submit:
         # The row was inserted by this transaction: nobody else can see it to race for it, so
         # it is not read back and locked again. The submission's audit entry names the item.
-        return _transition(case=case, action=Action.SUBMIT, actor=actor, reason="",
-                           data={"form_checked": True}, transfer=None,
-                           audit={"item": item.code, "channel": channel})
+        return _transition(case=case, action=Action.SUBMIT, actor=actor, reason="", data={},
+                           transfer=None, audit={"item": item.code, "channel": channel},
+                           form_checked=True)
     record(action="cases.draft_created", actor=actor, target=case,
            organisation=case.handling_org, changes={"item": item.code, "channel": channel})
     return case
@@ -443,6 +448,8 @@ class Step:
     fields: set[str]
     event: dict[str, Any]
     after: list[Callable[[], None]]
+    # Submitted in the transaction that checked the whole form: no second check.
+    form_checked: bool = False
 
 
 def _guard_message(guard: str) -> str:
@@ -484,6 +491,7 @@ def transition_case(
 def _transition(
     *, case: Case, action: str, actor: User | None, reason: str, data: dict[str, Any],
     transfer: Transfer | None, anonymous: bool = False, audit: dict[str, Any] | None = None,
+    form_checked: bool = False,
 ) -> Case:
     """`transition_case` on a case this transaction has locked (or created)."""
     row = TRANSITIONS[action]
@@ -508,7 +516,8 @@ def _transition(
     from_status = case.status
     now = timezone.now()
     step = Step(case=case, actor=actor, reason=reason, data=data, today=timezone.localdate(now),
-                now=now, transfer=transfer, fields=set(), event={}, after=[])
+                now=now, transfer=transfer, fields=set(), event={}, after=[],
+                form_checked=form_checked)
     APPLY[action](step)
     if row.target is not None and row.target != case.status:
         case.status = row.target
@@ -638,13 +647,12 @@ def _check_complete_form(case: Case) -> None:
     if kind.validate_form is not None:
         errors = kind.validate_form(case.version, dict(case.form_data))
         if errors:
-            name, messages = next(iter(errors.items()))
-            raise InvalidInput("; ".join(messages), code="invalid_form", field=name)
+            raise _form_errors(specs, errors)
 
 
 def _apply_submit(step: Step) -> None:
     case = step.case
-    if not step.data.get("form_checked"):
+    if not step.form_checked:
         _check_complete_form(case)
     if case.channel == Channel.ONLINE and case.applicant_id is not None:
         missing = _missing_required(case)
@@ -978,12 +986,17 @@ def _apply_record_visit(step: Step) -> None:
     if not purpose:
         raise InvalidInput(_("Say why the applicant had to come."), code="purpose_required",
                            field="purpose")
-    Visit.objects.create(case=case, visited_on=visited_on, purpose=purpose[:200],
-                         recorded_by=step.actor)
-    case.visits += 1
+    _add_visit(case, on=visited_on, actor=step.actor, purpose=purpose)
     step.fields.add("visits")
     step.event.update(visited_on=visited_on.isoformat(), purpose=purpose,
                       over_promise=case.visits > case.version.visits)
+
+
+def _add_visit(case: Case, *, on: dt.date, actor: User | None, purpose: str) -> None:
+    """A visit the applicant made in person: its record, and the count on the case (saved by
+    the caller)."""
+    Visit.objects.create(case=case, visited_on=on, purpose=purpose[:200], recorded_by=actor)
+    case.visits += 1
 
 
 def _apply_propose_door_visit(step: Step) -> None:
