@@ -1,6 +1,7 @@
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from qinkuaiban.core import crypto
@@ -103,6 +104,9 @@ class User(AbstractUser):
     # Set when an administrator chose the password (a new account, a reset): the person must
     # replace it at the next sign-in, so nobody else knows the password in use.
     has_temporary_password = models.BooleanField(_("temporary password"), default=False)
+    # Moved on (services.end_sessions) when an administrator resets the password or the second
+    # factor or deactivates the account: every session signed before stops verifying.
+    session_generation = models.PositiveIntegerField(default=0, editable=False)
 
     objects = QkbUserManager()  # type: ignore[misc]
 
@@ -118,6 +122,19 @@ class User(AbstractUser):
 
     def get_full_name(self) -> str:
         return self.real_name
+
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
+        """Django's session hash (of the password), bound to the session generation too: a
+        session keeps verifying only while both are what they were at sign-in. Generation 0
+        gives Django's own hash, so no session ended when the field was introduced."""
+        if not self.session_generation:
+            # django-stubs leave out this private method; Django calls it for the current and
+            # the fallback secrets alike, so it is the one place to bind the generation in.
+            return super()._get_session_auth_hash(secret=secret)  # type: ignore[misc]
+        return salted_hmac(
+            "qinkuaiban.identity.models.User.get_session_auth_hash",
+            f"{self.password}:{self.session_generation}", secret=secret, algorithm="sha256",
+        ).hexdigest()
 
     def get_short_name(self) -> str:
         return self.real_name

@@ -162,15 +162,26 @@ def change_password(*, actor: User, user: User, new_password: str) -> User:
 
 @transaction.atomic
 def reset_password(*, actor: User, user: User, new_password: str) -> User:
-    """The system administrator sets a temporary password the person must change at sign-in."""
+    """The system administrator sets a temporary password the person must change at sign-in;
+    the person's sessions end."""
     if not _may_manage_users(actor):
         raise NotPermitted(_("Only the system administrator manages accounts."),
                            code="not_permitted")
     user = User.objects.select_for_update().get(pk=user.pk)
     _check_password_policy(user, new_password)
     _store_password(user, new_password, temporary=True)
+    end_sessions(user)
     record(action="identity.password_reset", actor=actor, target=user)
     return user
+
+
+def end_sessions(user: User) -> None:
+    """End every session of `user` (the row locked by the caller): the sessions of the person
+    whose password, second factor or account an administrator has just changed."""
+    # Nothing indexes a person's sessions, so none is searched for: the session hash includes
+    # the generation, and a session of the old one is flushed on its next request.
+    user.session_generation += 1
+    user.save(update_fields=["session_generation"])
 
 
 def _store_password(user: User, password: str, *, temporary: bool) -> None:
@@ -261,8 +272,8 @@ def deactivate_user(*, actor: User, user: User, reason: str = "") -> User:
         raise Conflict(_("This account is already deactivated."), code="already_inactive")
     user.is_active = False
     user.save(update_fields=["is_active"])
-    # The authentication backend refuses inactive users, which ends their sessions on the next
-    # request; tokens are revoked too, so reactivation never revives an old credential.
+    # Sessions and tokens end for good, so reactivation never revives an old credential.
+    end_sessions(user)
     revoked = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
         revoked_at=timezone.now()
     )
@@ -401,7 +412,8 @@ def disable_two_factor(*, actor: User, user: User) -> None:
 @transaction.atomic
 def reset_two_factor(*, actor: User, user: User, reason: str) -> User:
     """The security administrator removes a lost authenticator and its backup codes once the
-    person's identity has been checked in person; administrators set up a new one at once."""
+    person's identity has been checked in person; administrators set up a new one at once.
+    The person's sessions end."""
     # 三员分立: resetting a credential is the security administrator's duty alone, and never on
     # their own account (they use a backup code, or another security administrator does it).
     if not _is_security_admin(actor):
@@ -422,9 +434,8 @@ def reset_two_factor(*, actor: User, user: User, reason: str) -> User:
     backup_codes = backup_codes_left(user)
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
-    # No session is ended here (nothing indexes a person's sessions): one verified with the
-    # deleted device no longer counts as verified, so an administrator's open session is sent
-    # to the setup page on its next request.
+    # Whoever holds the lost authenticator may hold an open session too: every session ends.
+    end_sessions(user)
     record(action="identity.two_factor_reset", actor=actor, target=user,
            changes={"reason": reason, "backup_codes_removed": backup_codes})
     _notify_two_factor_reset(user)

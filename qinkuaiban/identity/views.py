@@ -497,11 +497,14 @@ def user_reset_password(request: HttpRequest, pk: int) -> HttpResponse:
     form = PasswordResetForm(request.POST)
     if form.is_valid():
         try:
-            services.reset_password(actor=actor, user=subject,
-                                    new_password=form.cleaned_data["password"])
+            changed = services.reset_password(actor=actor, user=subject,
+                                              new_password=form.cleaned_data["password"])
         except DomainError as exc:
             form.add_error("password", exc.message)
         else:
+            if changed.pk == actor.pk:
+                # The reset ends the person's other sessions, not the one that made it.
+                update_session_auth_hash(request, changed)
             return _done(request, pk, _("A temporary password has been set. The person must "
                                         "change it at the next sign-in."))
     return _user_detail_response(request, subject, status=422, reset_form=form)

@@ -84,12 +84,15 @@ def test_an_administrator_sets_up_a_new_authenticator_at_the_next_sign_in(
     assert client.get(reverse("identity:users")).status_code == 200
 
 
-def test_an_open_administrator_session_is_sent_to_the_setup_page(
+def test_an_open_administrator_session_ends_and_the_next_sign_in_goes_to_the_setup_page(
     client: Client, secadmin: User, sysadmin: User
 ) -> None:
     login_verified(client, sysadmin)
     assert client.get(reverse("identity:users")).status_code == 200
     services.reset_two_factor(actor=secadmin, user=sysadmin, reason=REASON)
+    assert client.get(reverse("identity:users"))["Location"].startswith(
+        reverse("identity:login"))
+    client.force_login(User.objects.get(pk=sysadmin.pk))
     assert client.get(reverse("identity:users"))["Location"] == SETUP
 
 
