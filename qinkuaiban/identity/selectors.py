@@ -23,6 +23,11 @@ def memberships_for(user: User) -> list[Membership]:
     return cached
 
 
+def remember_memberships(user: User, memberships: list[Membership]) -> None:
+    """Hand `memberships_for` the user's memberships read along with it (in grant order)."""
+    user._qkb_memberships = memberships  # type: ignore[attr-defined]
+
+
 def forget_memberships(user: User) -> None:
     user.__dict__.pop("_qkb_memberships", None)
 

@@ -6,14 +6,17 @@ import hashlib
 import secrets
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connections, router, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qinkuaiban.audit.services import record
+from qinkuaiban.core import rows
 from qinkuaiban.core.errors import Conflict, NotPermitted
-from qinkuaiban.identity.models import ApiToken, User
+from qinkuaiban.identity.models import ApiToken, Membership, Organisation, User
 from qinkuaiban.identity.roles import Role
+from qinkuaiban.identity.selectors import remember_memberships
 
 TOKEN_PREFIX = "qkb_"
 # Writing last_used_at on every call would turn each API read into a write.
@@ -43,19 +46,54 @@ def issue_token(
     return raw, token
 
 
+def _token_sql(db: BaseDatabaseWrapper) -> str:
+    t, u, m, o = _TOKEN, _USER, _MEMBERSHIP, _ORGANISATION
+    return (
+        f"SELECT {t.columns(db)}, {u.columns(db)}, {m.columns(db)}, {o.columns(db)} "  # noqa: S608 (names only; values are parameters)
+        f"FROM {t.ref(db)} INNER JOIN {u.ref(db)} ON {u.col(db, 'id')} = {t.col(db, 'user')} "
+        f"LEFT OUTER JOIN {m.ref(db)} ON {m.col(db, 'user')} = {u.col(db, 'id')} "
+        f"LEFT OUTER JOIN {o.ref(db)} ON {o.col(db, 'id')} = {m.col(db, 'organisation')} "
+        f"WHERE {t.col(db, 'key_hash')} = %s AND {t.col(db, 'revoked_at')} IS NULL "
+        f"AND {t.col(db, 'expires_at')} > %s AND {u.col(db, 'is_active')} = %s "
+        f"ORDER BY {m.col(db, 'id')}"
+    )
+
+
+# The token, its user and the user's memberships in one statement: every API call needs all
+# three (who may see what), and one hand-written statement costs a fraction of three compiled
+# ones (core/rows.py).
+_TOKEN, _USER = rows.Table(ApiToken, "t"), rows.Table(User, "u")
+_MEMBERSHIP, _ORGANISATION = rows.Table(Membership, "m"), rows.Table(Organisation, "o")
+_TOKEN_SQL = rows.Sql(_token_sql)
+
+
 def token_for_raw(raw: str) -> ApiToken | None:
-    """The usable token with this value: not revoked, not expired, its user active."""
+    """The usable token with this value: not revoked, not expired, its user active. The user
+    comes with its memberships, read in the same statement, for the rest of the request."""
     if not raw.startswith(TOKEN_PREFIX):
         return None
-    token = (
-        ApiToken.objects.select_related("user")
-        .filter(key_hash=hash_token(raw), revoked_at__isnull=True,
-                expires_at__gt=timezone.now(), user__is_active=True)
-        .first()
-    )
-    if token is None:
-        return None
+    connection = connections[router.db_for_read(ApiToken)]
     now = timezone.now()
+    params = [hash_token(raw), rows.prep(connection, ApiToken, "expires_at", now),
+              rows.prep(connection, User, "is_active", True)]
+    with connection.cursor() as cursor:
+        cursor.execute(_TOKEN_SQL.text(connection), params)
+        found = cursor.fetchall()
+    if not found:
+        return None
+    token = _TOKEN.instance(connection, found[0], 0)
+    user = _USER.instance(connection, found[0], _TOKEN.width)
+    assert token is not None and user is not None
+    start = _TOKEN.width + _USER.width
+    memberships = []
+    for row in found:
+        membership = _MEMBERSHIP.instance(connection, row, start)
+        if membership is not None:
+            membership.organisation = _ORGANISATION.instance(  # type: ignore[assignment]
+                connection, row, start + _MEMBERSHIP.width)
+            memberships.append(membership)
+    token.user = user
+    remember_memberships(user, memberships)
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         token.last_used_at = now

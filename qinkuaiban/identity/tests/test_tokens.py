@@ -2,13 +2,17 @@
 
 import datetime
 import json
+from typing import Any
 
 import pytest
 from django.test import Client
 from django.utils import timezone
 
 from qinkuaiban.core.errors import Conflict, NotPermitted
-from qinkuaiban.identity.models import ApiToken, User
+from qinkuaiban.identity.models import ApiToken, Membership, Organisation, User
+from qinkuaiban.identity.roles import Role
+from qinkuaiban.identity.selectors import has_role, memberships_for, roles_of
+from qinkuaiban.identity.services import grant_role, revoke_role
 from qinkuaiban.identity.tests.helpers import audit_entries, current_code, totp_device_for
 from qinkuaiban.identity.tokens import (
     hash_token,
@@ -88,6 +92,45 @@ def test_last_use_is_written_at_most_once_a_minute(zhangsan: User) -> None:
     refreshed = ApiToken.objects.get(pk=token.pk).last_used_at
     assert refreshed is not None
     assert refreshed > stamped - datetime.timedelta(minutes=1)
+
+
+def test_a_token_brings_its_user_and_the_users_roles_in_one_statement(
+    lisi: User, django_assert_num_queries: Any
+) -> None:
+    raw, _token = issue_token(user=lisi)
+    token_for_raw(raw)  # stamps the last use
+    with django_assert_num_queries(1):
+        found = token_for_raw(raw)
+        assert found is not None
+        user = found.user
+        remembered = [(m.pk, m.role, m.organisation.code) for m in memberships_for(user)]
+    assert user == lisi and user.username == "lisi" and user.is_active
+    assert remembered == [(m.pk, m.role, m.organisation.code)
+                          for m in Membership.objects.filter(user=lisi).order_by("pk")]
+    assert len(remembered) >= 2
+
+
+def test_a_user_without_a_role_has_no_memberships(db: None) -> None:
+    user = User.objects.create(username="no_roles", real_name="无角色")
+    raw, _token = issue_token(user=user)
+    found = token_for_raw(raw)
+    assert found is not None and memberships_for(found.user) == []
+
+
+def test_a_role_granted_or_revoked_counts_from_the_next_request(
+    lisi: User, orgs: dict[str, Organisation]
+) -> None:
+    raw, _token = issue_token(user=lisi)
+    before = token_for_raw(raw)
+    assert before is not None and not has_role(before.user, Role.SUPERVISOR)
+    grant_role(actor=None, user=lisi, organisation=orgs["goa-service-centre"],
+               role=Role.SUPERVISOR)
+    granted = token_for_raw(raw)
+    assert granted is not None and has_role(granted.user, Role.SUPERVISOR)
+    for membership in Membership.objects.filter(user=lisi):
+        revoke_role(actor=None, membership=membership)
+    revoked = token_for_raw(raw)
+    assert revoked is not None and roles_of(revoked.user) == set()
 
 
 def test_only_the_owner_or_the_security_administrator_may_revoke_a_token(

@@ -1,0 +1,103 @@
+"""Hand-written SELECTs for the few reads every signed-in API call makes, with the models' own
+columns and value converters.
+
+Compiling a QuerySet costs more Python than PostgreSQL spends on the one-row query it produces
+(ADR 0005): a token lookup or a case read by its number compiles three or four relations on
+every request. These reads keep their joins and conditions in a constant SQL text — which
+PostgreSQL prepares once per connection — and take their column lists and converters from the
+models, so a field added to a model is read without touching any SQL, and the instances are
+those the ORM would build (`Model.from_db`, every concrete field loaded).
+"""
+
+import weakref
+from collections.abc import Callable, Sequence
+from typing import Any, Generic, TypeVar
+
+from django.db import models
+from django.db.backends.base.base import BaseDatabaseWrapper
+
+M = TypeVar("M", bound=models.Model)
+Converter = Callable[[Any, Any, BaseDatabaseWrapper], Any]
+
+
+class Table(Generic[M]):
+    """One model under an alias in a hand-written SELECT."""
+
+    def __init__(self, model: type[M], alias: str) -> None:
+        self.model = model
+        self.alias = alias
+        self.fields = list(model._meta.concrete_fields)
+        self.attnames = [field.attname for field in self.fields]
+        self.width = len(self.fields)
+        self.pk_index = self.attnames.index(model._meta.pk.attname)
+        self._converters: weakref.WeakKeyDictionary[
+            BaseDatabaseWrapper, list[tuple[int, list[Converter], Any]]
+        ] = weakref.WeakKeyDictionary()
+
+    def ref(self, connection: BaseDatabaseWrapper) -> str:
+        """`table alias`, for the FROM and JOIN clauses."""
+        qn = connection.ops.quote_name
+        return f"{qn(self.model._meta.db_table)} {qn(self.alias)}"
+
+    def col(self, connection: BaseDatabaseWrapper, name: str) -> str:
+        """One field's column (by field name), for conditions."""
+        field = self.model._meta.get_field(name)
+        assert isinstance(field, models.Field) and field.column
+        qn = connection.ops.quote_name
+        return f"{qn(self.alias)}.{qn(field.column)}"
+
+    def columns(self, connection: BaseDatabaseWrapper) -> str:
+        """Every concrete column, in the model's field order."""
+        qn = connection.ops.quote_name
+        return ", ".join(f"{qn(self.alias)}.{qn(str(field.column))}" for field in self.fields)
+
+    def _converters_for(
+        self, connection: BaseDatabaseWrapper
+    ) -> list[tuple[int, list[Converter], Any]]:
+        # The same converters the SQL compiler applies: the backend's, then the field's.
+        found = self._converters.get(connection)
+        if found is None:
+            found = []
+            for index, field in enumerate(self.fields):
+                expression = field.get_col(self.alias)
+                converters = (connection.ops.get_db_converters(expression)
+                              + expression.get_db_converters(connection))
+                if converters:
+                    found.append((index, converters, expression))
+            self._converters[connection] = found
+        return found
+
+    def instance(
+        self, connection: BaseDatabaseWrapper, row: Sequence[Any], start: int
+    ) -> M | None:
+        """The instance in `row[start:start + width]`; None for the NULLs of an outer join."""
+        values = list(row[start:start + self.width])
+        if values[self.pk_index] is None:
+            return None
+        for index, converters, expression in self._converters_for(connection):
+            value = values[index]
+            for converter in converters:
+                value = converter(value, expression, connection)
+            values[index] = value
+        return self.model.from_db(connection.alias, self.attnames, values)
+
+
+def prep(connection: BaseDatabaseWrapper, model: type[models.Model], name: str,
+         value: Any) -> Any:
+    """A parameter as the ORM would send it for this field (aware datetimes for SQLite, …)."""
+    return model._meta.get_field(name).get_db_prep_value(  # type: ignore[union-attr]
+        value, connection, prepared=False)
+
+
+class Sql:
+    """A constant SQL text, built once per database vendor (quoting differs between them)."""
+
+    def __init__(self, build: Callable[[BaseDatabaseWrapper], str]) -> None:
+        self._build = build
+        self._texts: dict[str, str] = {}
+
+    def text(self, connection: BaseDatabaseWrapper) -> str:
+        text = self._texts.get(connection.vendor)
+        if text is None:
+            text = self._texts[connection.vendor] = self._build(connection)
+        return text
