@@ -10,9 +10,14 @@ Phases:
 - `reads`, `submissions`: one kind only, for the ratios to the ceilings;
 - `insert`, `render`: the ceiling views of the same server.
 
+A service on the queued intake answers a submission with 202 and a receipt: the applicant's
+next read asks `GET /api/v1/intakes/{receipt}` until the case number is there (then the case
+joins their own cases, and the handlers' work).
+
 Each virtual user waits an exponentially distributed think time (mean `--think` seconds, 0 for
 none) between two operations. Prints one JSON line: per request kind the latencies, statuses
-and errors, and the submissions the server acknowledged (number and idempotency key).
+and errors, and the submissions the server acknowledged (number or receipt, and idempotency
+key).
 """
 
 import argparse
@@ -150,6 +155,8 @@ class Load:
         self.submitted: list[str] = list(plan.get("submitted", []))  # waiting to be accepted
         self.accepted: list[str] = []  # waiting to be completed
         self.own_cases: dict[str, list[str]] = defaultdict(list)
+        # Receipts of queued applications whose case number the applicant has not seen yet.
+        self.receipts: dict[str, list[tuple[str, bool]]] = defaultdict(list)
         self.rng = random.Random(seed)
         self.bytes: dict[str, int] = defaultdict(int)
 
@@ -184,6 +191,10 @@ class Load:
 
     async def read(self, conn: Connection) -> None:
         applicant = self.rng.choice(self.plan["applicants"])
+        waiting = self.receipts.get(applicant["token"])
+        if waiting:
+            await self.follow_receipt(conn, applicant["token"], waiting)
+            return
         own = self.own_cases.get(applicant["token"]) or applicant.get("cases") or []
         if self.rng.random() < 0.5 or not own:
             code = self.rng.choice(self.plan["guide_codes"])
@@ -205,16 +216,34 @@ class Load:
             fields["material"] = str(item["material"])
         content_type, upload = multipart(fields, "审批单.pdf", PDF_BODY)
         status, data = await self.call(
-            conn, "submission (1 request)", "POST", "/api/v1/cases/with-files", expect=(201,),
-            token=token, body=upload, content_type=content_type,
+            conn, "submission (1 request)", "POST", "/api/v1/cases/with-files",
+            expect=(201, 202), token=token, body=upload, content_type=content_type,
             extra={"Idempotency-Key": key})
-        if status != 201:
-            return
-        number = json.loads(data)["number"]
-        self.acknowledged.append({"number": number, "key": key})
+        if status == 202:
+            receipt = json.loads(data)["receipt"]
+            self.acknowledged.append({"receipt": receipt, "key": key})
+            self.receipts[token].append((receipt, item["handled_by_plan"]))
+        elif status == 201:
+            number = json.loads(data)["number"]
+            self.acknowledged.append({"number": number, "key": key})
+            self.registered(token, number, item["handled_by_plan"])
+
+    def registered(self, token: str, number: str, handled_by_plan: bool) -> None:
         self.own_cases[token].append(number)
-        if item["handled_by_plan"]:
+        if handled_by_plan:
             self.submitted.append(number)
+
+    async def follow_receipt(self, conn: Connection, token: str,
+                             waiting: list[tuple[str, bool]]) -> None:
+        receipt, handled_by_plan = waiting.pop(0)
+        status, data = await self.call(conn, "read: receipt (API)", "GET",
+                                       f"/api/v1/intakes/{receipt}", expect=(200,),
+                                       token=token)
+        number = json.loads(data).get("case_number") if status == 200 else None
+        if number:
+            self.registered(token, number, handled_by_plan)
+        elif status == 200:
+            waiting.append((receipt, handled_by_plan))
 
     async def act(self, conn: Connection) -> None:
         token = self.rng.choice(self.plan["handlers"])

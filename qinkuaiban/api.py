@@ -14,6 +14,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.openapi.schema import OpenAPISchema
 
+from qinkuaiban.cases.api import intakes_router
 from qinkuaiban.cases.api import public_router as public_cases_router
 from qinkuaiban.cases.api import router as cases_router
 from qinkuaiban.cases.api_notices import router as case_notices_router
@@ -128,6 +129,7 @@ api.add_router("/services", catalogue_router)
 api.add_router("/cases", cases_router)
 api.add_router("/cases", case_notices_router)
 api.add_router("/public/cases", public_cases_router)
+api.add_router("/intakes", intakes_router)
 api.add_router("/cases", evaluation_router)
 api.add_router("/feedback", feedback_router)
 api.add_router("/rectifications", rectifications_router)

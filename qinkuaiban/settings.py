@@ -125,7 +125,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     # Persistent connections: a new connection per request costs list pages ~60 % (DESIGN.md).
     DATABASES["default"]["CONN_MAX_AGE"] = env_int("DB_CONN_MAX_AGE", 600)
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # A health check is one more round trip at the start of every request. Without it, a
+    # connection the database dropped (a restart, a failover) fails its next request with the
+    # clear 503 of DatabaseUnavailableMiddleware and is replaced at that request's end; the
+    # check would save that one request per connection. On for databases that drop idle
+    # connections (a proxy with an idle timeout below DB_CONN_MAX_AGE).
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = env_bool("DB_CONN_HEALTH_CHECKS", False)
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 5
     if env_bool("DB_PREPARED_STATEMENTS", True):
         # Server-side binding lets psycopg prepare a statement the second time a connection

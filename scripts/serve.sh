@@ -10,12 +10,23 @@ WORKERS=${WORKERS:-3}
 # The task worker exits when the database goes away (django-tasks-db); restart it, as
 # Restart=always does in production (docs/deploy.md).
 supervise() { while true; do "$@"; echo "$1 exited ($?); restarting in 5 s" >&2; sleep 5; done; }
+# Tasks a killed worker left RUNNING: delivery runs are safe to run again, others are failed.
+$PY manage.py recover_stuck_tasks --older-than 600 \
+  --requeue qinkuaiban.notifications.tasks.deliver_due_notifications
 supervise $PY manage.py db_worker --queue-name default --interval 1 &
 worker=$!
 # The outbox sweeper recovers deliveries whose worker died mid-send (docs/concurrency.md).
 $PY manage.py deliver_notifications --loop --interval 60 &
 sweeper=$!
-trap 'pkill -P $worker 2>/dev/null; kill $worker $sweeper 2>/dev/null || true' EXIT INT TERM
+# The intake worker registers applications of services on the queued intake (peak days), at a
+# lower CPU priority than the web server: receiving an application never waits for registering
+# the ones before it (docs/adr/0006-queued-intake.md).
+intakes=()
+for _ in $(seq "${INTAKE_WORKERS:-1}"); do
+  nice -n 19 $PY manage.py process_intakes --loop --interval 1 &
+  intakes+=($!)
+done
+trap 'pkill -P $worker 2>/dev/null; kill $worker $sweeper "${intakes[@]}" 2>/dev/null || true' EXIT INT TERM
 
 echo
 echo "勤快办 is serving on http://$HOST:$PORT/  (Ctrl-C stops it)"

@@ -4,7 +4,11 @@ and calls a service; the API root turns DomainError into `{"code", "detail"}`.
 
 `POST /api/v1/cases` answers 201 with a new case and 200 with the case an earlier request with
 the same `Idempotency-Key` header created; `POST /api/v1/cases/with-files` does the same with
-the materials attached in one multipart request (one transaction: all or nothing)."""
+the materials attached in one multipart request (one transaction: all or nothing).
+
+A service on the queued intake (peak days) answers a submission with 202 and a receipt instead
+— the same receipt for a repeated key; `GET /api/v1/intakes/{receipt}` gives the case number
+once the application is registered, normally within seconds."""
 
 import datetime as dt
 from typing import Any
@@ -16,9 +20,9 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 from pydantic import model_validator
 
-from qinkuaiban.cases import ratelimit, selectors, services
+from qinkuaiban.cases import intake, ratelimit, selectors, services
 from qinkuaiban.cases.kinds import UnknownCaseKind, get_kind
-from qinkuaiban.cases.models import Case
+from qinkuaiban.cases.models import Case, Intake
 from qinkuaiban.cases.permissions import with_action_data
 from qinkuaiban.cases.workflow import TRANSITIONS, Action
 from qinkuaiban.catalogue.selectors import get_published_item
@@ -30,6 +34,7 @@ from qinkuaiban.identity.models import Organisation, User
 
 router = Router(tags=["cases"])
 public_router = Router(tags=["cases"])
+intakes_router = Router(tags=["cases"])
 
 
 class OrganisationOut(Schema):
@@ -70,6 +75,24 @@ class CaseOut(Schema):
     visits: int
     verification_code: str | None
     available_actions: list[str]
+
+
+class IntakeOut(Schema):
+    receipt: str
+    status: str = Field(description="queued, registered or failed")
+    service_code: str
+    service_name: str
+    received_at: dt.datetime
+    case_number: str | None = Field(None, description="Once registered.")
+
+
+def intake_out(received: Intake) -> dict[str, Any]:
+    return {
+        "receipt": received.receipt, "status": received.status,
+        "service_code": received.item.code, "service_name": received.version.name,
+        "received_at": received.received_at,
+        "case_number": received.case.number if received.case_id and received.case else None,
+    }
 
 
 class EventOut(Schema):
@@ -182,23 +205,34 @@ def case_out(case: Case, actor: User) -> dict[str, Any]:
     }
 
 
-@router.post("", response={200: CaseOut, 201: CaseOut, 400: ErrorOut, 401: ErrorOut,
-                           403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut})
-def create_case(
-    request: HttpRequest, payload: CaseIn,
-    idempotency_key: str = Header("", alias="Idempotency-Key"),
-) -> Status[dict[str, Any]]:
-    """Apply for a service: submitted at once, or a draft with `"submit": false`."""
-    actor = _user(request)
+def _apply(actor: User, payload: CaseIn, files: list[services.MaterialFile],
+           idempotency_key: str) -> Status[dict[str, Any]]:
     item = get_published_item(code=payload.service_code.strip().upper())
-    case = services.submit_case(actor=actor, item=item, form=payload.form,
+    if intake.uses_queued_intake(item, submit=payload.submit):
+        received = intake.receive_application(actor=actor, item=item, form=payload.form,
+                                              files=files, idempotency_key=idempotency_key)
+        return Status(202, intake_out(received))
+    case = services.submit_case(actor=actor, item=item, form=payload.form, files=files,
                                 idempotency_key=idempotency_key, submit=payload.submit)
     return Status(200 if case.replayed else 201, case_out(case, actor))
 
 
-@router.post("/with-files", response={200: CaseOut, 201: CaseOut, 400: ErrorOut, 401: ErrorOut,
-                                      403: ErrorOut, 404: ErrorOut, 409: ErrorOut,
-                                      422: ErrorOut})
+APPLY_RESPONSES: dict[int, Any] = {
+    200: CaseOut, 201: CaseOut, 202: IntakeOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut,
+    404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+
+
+@router.post("", response=APPLY_RESPONSES)
+def create_case(
+    request: HttpRequest, payload: CaseIn,
+    idempotency_key: str = Header("", alias="Idempotency-Key"),
+) -> Status[dict[str, Any]]:
+    """Apply for a service: submitted at once, or a draft with `"submit": false`; 202 with a
+    receipt when the service is on the queued intake."""
+    return _apply(_user(request), payload, [], idempotency_key)
+
+
+@router.post("/with-files", response=APPLY_RESPONSES)
 def create_case_with_files(
     request: HttpRequest,
     data: Form[str],
@@ -221,12 +255,16 @@ def create_case_with_files(
     if materials and len(materials) != len(files):
         raise InvalidInput(_("Give one material id per file, in the same order, or none."),
                            code="materials_mismatch", field="material")
-    pairs = [(materials[i] or None if materials else None, upload)
-             for i, upload in enumerate(files)]
-    item = get_published_item(code=payload.service_code.strip().upper())
-    case = services.submit_case(actor=actor, item=item, form=payload.form, files=pairs,
-                                idempotency_key=idempotency_key, submit=payload.submit)
-    return Status(200 if case.replayed else 201, case_out(case, actor))
+    pairs: list[services.MaterialFile] = [(materials[i] or None if materials else None, upload)
+                                          for i, upload in enumerate(files)]
+    return _apply(actor, payload, pairs, idempotency_key)
+
+
+@intakes_router.get("/{receipt}", response={200: IntakeOut, 401: ErrorOut, 404: ErrorOut})
+def get_intake(request: HttpRequest, receipt: str) -> dict[str, Any]:
+    """A received application (queued intake) of the caller: its status and, once registered,
+    its case number."""
+    return intake_out(selectors.get_intake_for_actor(actor=_user(request), receipt=receipt))
 
 
 @router.get("", response={200: list[CaseOut], 401: ErrorOut, 422: ErrorOut})

@@ -8,6 +8,9 @@ A domain app registers one `CaseKind` per item kind slug in its `AppConfig.ready
 The cases app calls the hooks inside the transaction of the action, so the domain's writes
 commit or roll back with the case. It never imports a domain app.
 
+A kind whose open cases are worked in its app's own to-do list (the feedback app's 投诉建议待办)
+says so with `meta={"queue_url_name": "app:queue"}`: the general queue (办件队列) leaves them out.
+
 An app that must hear of every completed case, whatever its kind (the rating invitation of
 好差评), connects to `qinkuaiban.cases.signals.case_completed`: `get_kind` hands out each kind
 with its `on_complete` followed by that signal, so it is sent in the same transaction.
@@ -124,6 +127,11 @@ def get_kind(slug: str) -> CaseKind:
 
 def registered_kinds() -> dict[str, CaseKind]:
     return dict(_registry)
+
+
+def kinds_with_own_queue() -> list[str]:
+    """Slugs of the kinds worked in their app's own to-do list, not in the general queue."""
+    return sorted(slug for slug, kind in _registry.items() if kind.meta.get("queue_url_name"))
 
 
 GENERIC = CaseKind(slug="generic", label=_("General service"))

@@ -5,10 +5,11 @@ committed); e-mail and SMS leave after commit."""
 from collections.abc import Iterable
 
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qinkuaiban.cases.events import event_label
-from qinkuaiban.cases.models import Case
+from qinkuaiban.cases.models import Case, Intake
 from qinkuaiban.cases.workflow import Action
 from qinkuaiban.identity.models import Organisation, User
 from qinkuaiban.identity.roles import Role
@@ -135,3 +136,35 @@ def warning_raised(*, case: Case, level: str) -> None:
     _send(recipients=recipients, actor=None, case=case, kind=f"cases.warning_{level}",
           title=title, body=body)
 
+
+
+def intake_registered(*, case: Case, receipt: str) -> None:
+    """The applicant of a queued application learns its case number."""
+    title = _("Your application is registered as case %(number)s") % {"number": case.number}
+    body = _("%(item)s — receipt %(receipt)s, received %(received)s.") % {
+        "item": case.version.name, "receipt": receipt,
+        "received": timezone.localtime(case.submitted_at).strftime("%Y-%m-%d %H:%M")
+        if case.submitted_at else "",
+    }
+    _send(recipients=[case.applicant] if case.applicant else [], actor=None, case=case,
+          kind="cases.intake_registered", title=title, body=body)
+
+
+def intake_failed(*, intake: Intake) -> None:
+    """A received application could not be registered: the applicant and the handling
+    division hear of it, so that staff register it by hand (the receipt proves the time)."""
+    title = _("Application %(receipt)s could not be registered") % {"receipt": intake.receipt}
+    body = _("%(item)s, received %(received)s: the handling division will register it and "
+             "contact you.") % {
+        "item": intake.version.name,
+        "received": timezone.localtime(intake.received_at).strftime("%Y-%m-%d %H:%M"),
+    }
+    recipients = [intake.applicant, *staff_of([intake.item.handling_org],
+                                              [Role.HANDLER, Role.WINDOW_CLERK,
+                                               Role.DIVISION_HEAD])]
+    try:
+        url = reverse("cases:received", kwargs={"receipt": intake.receipt})
+    except NoReverseMatch:
+        url = ""
+    notify(recipients=recipients, kind="cases.intake_failed", title=title, body=body, url=url,
+           target=intake)

@@ -231,12 +231,25 @@ def _missing_required(case: Case) -> list[Material]:
         Attachment.objects.filter(case=case, material__isnull=False)
         .values_list("material_id", flat=True)
     )
+    return required_not_supplied(case.version, supplied)
+
+
+def required_not_supplied(version: Any, supplied: set[int]) -> list[Material]:
+    """The required materials of the version's checklist that must be uploaded and are not."""
     return [
-        material for material in case.version.materials.all()
+        material for material in version.materials.all()
         # A paper-only original is checked at the window (the one visit), not uploaded.
         if material.necessity == Necessity.REQUIRED and material.medium != Medium.PAPER
         and material.pk not in supplied
     ]
+
+
+def materials_missing_error(missing: Sequence[Material]) -> InvalidInput:
+    return InvalidInput(
+        _("Attach the required materials: %(names)s.")
+        % {"names": "、".join(m.name for m in missing)},
+        code="materials_missing", field="files",
+    )
 
 
 # --- submission ----------------------------------------------------------------------------
@@ -491,9 +504,10 @@ def transition_case(
 def _transition(
     *, case: Case, action: str, actor: User | None, reason: str, data: dict[str, Any],
     transfer: Transfer | None, anonymous: bool = False, audit: dict[str, Any] | None = None,
-    form_checked: bool = False,
+    form_checked: bool = False, at: dt.datetime | None = None,
 ) -> Case:
-    """`transition_case` on a case this transaction has locked (or created)."""
+    """`transition_case` on a case this transaction has locked (or created); `at` dates the
+    step earlier than now (an application registered from the queued intake)."""
     row = TRANSITIONS[action]
     parties = parties_for(case, actor, transfer=transfer)
     if anonymous and actor is None and action == Action.SUBMIT and case.applicant_id is None:
@@ -514,7 +528,7 @@ def _transition(
     if row.reason_required and not reason:
         raise InvalidInput(_("Give a reason."), code="reason_required", field="reason")
     from_status = case.status
-    now = timezone.now()
+    now = at or timezone.now()
     step = Step(case=case, actor=actor, reason=reason, data=data, today=timezone.localdate(now),
                 now=now, transfer=transfer, fields=set(), event={}, after=[],
                 form_checked=form_checked)
@@ -657,11 +671,7 @@ def _apply_submit(step: Step) -> None:
     if case.channel == Channel.ONLINE and case.applicant_id is not None:
         missing = _missing_required(case)
         if missing:
-            raise InvalidInput(
-                _("Attach the required materials: %(names)s.")
-                % {"names": "、".join(m.name for m in missing)},
-                code="materials_missing", field="files",
-            )
+            raise materials_missing_error(missing)
     case.submitted_at = step.now
     case.received_on = step.today
     case.number = issue_number(on=step.today)

@@ -29,7 +29,7 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from qinkuaiban.cases.models import Attachment
+from qinkuaiban.cases.models import Attachment, Intake, IntakeStatus
 from qinkuaiban.core.errors import InvalidInput
 
 logger = logging.getLogger(__name__)
@@ -315,13 +315,20 @@ def stored_uploads(
     *, older_than: dt.timedelta, storage: Storage = default_storage, batch_size: int = 500,
     now: dt.datetime | None = None,
 ) -> Iterator[StoredUpload]:
-    """Every file under cases/ in storage, whether an attachment refers to it and whether it
-    is younger than `older_than` (a transaction may still be about to commit it)."""
+    """Every file under cases/ in storage, whether an attachment or a received application not
+    registered yet (queued intake) refers to it, and whether it is younger than `older_than`
+    (a transaction may still be about to commit it)."""
     cutoff = (now or timezone.now()) - older_than
     batch: list[str] = []
+    waiting = {
+        entry["file"]
+        for files in Intake.objects.exclude(status=IntakeStatus.REGISTERED)
+        .values_list("files", flat=True)
+        for entry in files
+    }
 
     def judge(names: list[str]) -> Iterator[StoredUpload]:
-        referenced = set(
+        referenced = waiting | set(
             Attachment.objects.filter(file__in=names).values_list("file", flat=True)
         )
         for name in names:

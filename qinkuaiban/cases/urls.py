@@ -26,6 +26,7 @@ urlpatterns = [
     path("queue/", lists.queue, name="queue"),
     path("apply/<str:code>/", apply.apply, name="apply"),
     path("drafts/<int:pk>/", apply.draft, name="draft"),
+    path("received/<str:receipt>/", apply.received, name="received"),
     path("drafts/<int:pk>/attachments/<int:attachment_id>/", apply.draft_attachment,
          name="draft_attachment"),
     path("enquiries/new/", enquiry.new_enquiry, name="new_enquiry"),

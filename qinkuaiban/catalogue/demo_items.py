@@ -116,19 +116,24 @@ ITEMS: list[dict[str, Any]] = [
             "conditions": "1. 在集中办公区办公的在职工作人员；\n2. 车辆登记在本人或配偶名下；\n"
                           "3. 每人限登记1辆车。车位不足时，公务用车优先，其余按需摇号。",
             "quantity_limits": "每人限1张停车证，有效期1年，期满可续办。",
+            # Taken at the window (or booked by phone) until the allocation module, which
+            # registers the "parking" case kind, brings online applications.
             "process_steps": [
-                step("网上申请", "填写车辆信息并上传行驶证、驾驶证。"),
+                step("窗口申请", "到服务大厅3号窗口填写车辆登记表，出示行驶证、驾驶证；"
+                                 "也可先致电咨询预约。"),
                 step("审核", "机关服务中心核验车辆与人员信息。"),
                 step("车位分配", "按公务用车优先、职工按需的顺序分配，不足时摇号。"),
-                step("发证", "车牌录入道闸系统，电子停车证推送至平台。"),
+                step("发证", "车牌录入道闸系统，窗口告知办理结果。"),
             ],
             "legal_days": 10, "promised_days": 3,
-            "channels": ["online"], "visits": 0,
+            "channels": ["window"], "visits": 1,
             "place": HALL + "3号窗口", "hours": HOURS,
             "consultation_phone": "0791-88001203", "complaint_phone": COMPLAINT_PHONE,
-            "result_name": "电子停车证", "result_delivery": "平台推送，车牌自动录入道闸",
+            "result_name": "电子停车证", "result_delivery": "窗口告知结果，车牌自动录入道闸",
             "faq": [
-                faq("换车了怎么办？", "在平台提交变更申请，上传新车行驶证，1个工作日内更新。"),
+                faq("换车了怎么办？", "到3号窗口办理变更，出示新车行驶证，1个工作日内更新。"),
+                faq("可以网上申请吗？", "网上申请暂未开通，请到3号窗口办理，或致电0791-88001203"
+                                        "咨询。"),
                 faq("访客车辆能停吗？", "访客车辆由接待单位提前一天预约，当日凭预约入场。"),
             ],
             "form_fields": [

@@ -127,6 +127,13 @@ class ServiceItem(TimeStampedModel):
         on_delete=models.PROTECT, related_name="+",
     )
     sort_order = models.PositiveIntegerField(_("sort order"), default=0)
+    # An operating switch, not part of the guide: on the morning an allocation window opens,
+    # applications are received at once and registered as cases by the intake worker.
+    queued_intake = models.BooleanField(
+        _("queued intake"), default=False,
+        help_text=_("Applications submitted in one go are received at once with a receipt and "
+                    "registered as cases within seconds (for peak days)."),
+    )
 
     class Meta:
         verbose_name = _("service item")

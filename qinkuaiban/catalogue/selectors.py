@@ -1,6 +1,9 @@
 """Reads of the catalogue. The published guide is public; drafts and editing are for the
 handling division's head and the leaders above it."""
 
+from django.core.cache import cache
+from django.db import connections, router
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
@@ -12,10 +15,14 @@ from qinkuaiban.catalogue.models import (
     ServiceItemVersion,
 )
 from qinkuaiban.catalogue.search import search_terms
+from qinkuaiban.core import rows
 from qinkuaiban.core.errors import NotFound
 from qinkuaiban.identity.models import Organisation, User
 from qinkuaiban.identity.roles import Role
 from qinkuaiban.identity.selectors import has_role, organisation_ids_for
+
+PUBLISHED_VERSION_KEY = "qkb:published-version"
+PUBLISHED_VERSION_SECONDS = 3600
 
 
 def _ancestor_ids(organisation: Organisation) -> set[int]:
@@ -63,33 +70,87 @@ def _with_materials(versions: QuerySet[ServiceItemVersion]) -> QuerySet[ServiceI
     )
 
 
+def _current_version_sql(connection: BaseDatabaseWrapper) -> str:
+    item = _ITEM
+    return (
+        f"SELECT {item.col(connection, 'current_version')} "  # noqa: S608 (no value in it)
+        f"FROM {item.ref(connection)} WHERE {item.col(connection, 'code')} = %s "
+        f"AND {item.col(connection, 'status')} = %s"
+    )
+
+
+def _published_item_sql(connection: BaseDatabaseWrapper) -> str:
+    item, org = _ITEM, _HANDLING_ORG
+    return (
+        f"SELECT {item.columns(connection)}, {org.columns(connection)} "  # noqa: S608 (names only)
+        f"FROM {item.ref(connection)} INNER JOIN {org.ref(connection)} "
+        f"ON {org.col(connection, 'id')} = {item.col(connection, 'handling_org')} "
+        f"WHERE {item.col(connection, 'code')} = %s AND {item.col(connection, 'status')} = %s"
+    )
+
+
+_ITEM = rows.Table(ServiceItem, "i")
+_HANDLING_ORG = rows.Table(Organisation, "o")
+_CURRENT_VERSION_SQL = rows.Sql(_current_version_sql)
+_PUBLISHED_ITEM_SQL = rows.Sql(_published_item_sql)
+
+
 def current_version_id(*, code: str) -> int | None:
-    """The id of a published item's current version, for cache keys (None: not published)."""
+    """The id of a published item's current version, for cache keys (None: not published).
+    Asked on every view of the guide's busiest page, even when the page comes from the cache,
+    so hand-written (core/rows.py): compiling the QuerySet cost three times the query."""
     if "\x00" in code:
         return None
-    return (ServiceItem.objects.filter(code=code, status=ItemStatus.PUBLISHED)
-            .values_list("current_version_id", flat=True).first())
+    connection = connections[router.db_for_read(ServiceItem)]
+    with connection.cursor() as cursor:
+        cursor.execute(_CURRENT_VERSION_SQL.text(connection), [code, ItemStatus.PUBLISHED.value])
+        row = cursor.fetchone()
+    return row[0] if row is not None else None
 
 
-def get_published_item(*, code: str, with_materials: bool = True) -> ServiceItem:
-    """One item of the public guide with its current version (and its checklist, unless the
-    caller reads it from a cached fragment); anything else is NotFound."""
-    # No code holds a NUL, and PostgreSQL would refuse it in the query.
-    item = None if "\x00" in code else (
-        ServiceItem.objects.filter(code=code, status=ItemStatus.PUBLISHED)
-        .select_related("handling_org").first()
-    )
+def get_published_item(*, code: str) -> ServiceItem:
+    """One item of the public guide with its current version and its checklist; anything else
+    is NotFound."""
+    item = _published_item(code)
     if item is None or item.current_version_id is None:
         raise NotFound(_not_found_message(), code="service_not_found")
-    # The version (a wide row: the whole guide) is read once, with its checklist.
-    versions = ServiceItemVersion.objects.filter(pk=item.current_version_id)
-    if with_materials:
-        versions = versions.prefetch_related(
-            Prefetch("materials", queryset=Material.objects.order_by("position", "id")))
-    version = versions.get()
+    version = published_version(item.current_version_id)
     version.item = item
     item.current_version = version
     return item
+
+
+def _published_item(code: str) -> ServiceItem | None:
+    """The published item with its handling division: read by every application and API
+    submission, so hand-written (core/rows.py)."""
+    # No code holds a NUL, and PostgreSQL would refuse it in the query.
+    if "\x00" in code:
+        return None
+    connection = connections[router.db_for_read(ServiceItem)]
+    with connection.cursor() as cursor:
+        cursor.execute(_PUBLISHED_ITEM_SQL.text(connection), [code, ItemStatus.PUBLISHED.value])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    item = _ITEM.instance(connection, row, 0)
+    assert item is not None
+    item.handling_org = _HANDLING_ORG.instance(connection, row, _ITEM.width)  # type: ignore[assignment]
+    return item
+
+
+def published_version(pk: int) -> ServiceItemVersion:
+    """A published version with its checklist, from the process's cache: a published version
+    never changes (ImmutableVersionError), and it is a wide row (the whole guide) that every
+    application, guide page and API submission reads. Each caller gets its own copy."""
+    key = f"{PUBLISHED_VERSION_KEY}:{pk}"
+    version: ServiceItemVersion | None = cache.get(key)
+    if version is None:
+        version = ServiceItemVersion.objects.prefetch_related(
+            Prefetch("materials", queryset=Material.objects.order_by("position", "id"))
+        ).get(pk=pk)
+        if version.is_published:
+            cache.set(key, version, PUBLISHED_VERSION_SECONDS)
+    return version
 
 
 def get_version(*, code: str, number: int, actor: User | None = None) -> ServiceItemVersion:

@@ -280,3 +280,21 @@ def restore_item(*, actor: User | None, item: ServiceItem) -> ServiceItem:
     record(action="catalogue.item_restored", actor=actor, target=item,
            organisation=item.handling_org, changes={"code": item.code})
     return item
+
+
+@transaction.atomic
+def set_queued_intake(*, actor: User | None, item: ServiceItem, enabled: bool) -> ServiceItem:
+    """Receive this service's applications through the queued intake (peak days), or not."""
+    item = (
+        ServiceItem.objects.select_for_update(of=("self",))
+        .select_related("handling_org")
+        .get(pk=item.pk)
+    )
+    _require_editor(actor, item.handling_org)
+    if item.queued_intake == enabled:
+        return item
+    item.queued_intake = enabled
+    item.save(update_fields=["queued_intake", "updated_at"])
+    record(action="catalogue.queued_intake_changed", actor=actor, target=item,
+           organisation=item.handling_org, changes={"code": item.code, "enabled": enabled})
+    return item

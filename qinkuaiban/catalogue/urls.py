@@ -29,6 +29,7 @@ urlpatterns = [
     path("manage/<itemcode:code>/v<int:number>/discard/", views.discard, name="discard"),
     path("manage/<itemcode:code>/retire/", views.retire, name="retire"),
     path("manage/<itemcode:code>/restore/", views.restore, name="restore"),
+    path("manage/<itemcode:code>/intake/", views.queued_intake, name="queued_intake"),
     path("<itemcode:code>/", views.item_detail, name="item"),
     path("<itemcode:code>/v<int:number>/", views.version_detail, name="version"),
     path(

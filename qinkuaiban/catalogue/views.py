@@ -9,8 +9,9 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
@@ -27,7 +28,7 @@ from qinkuaiban.catalogue.forms import (
 )
 from qinkuaiban.catalogue.models import Category, ServiceItem, ServiceItemVersion
 from qinkuaiban.catalogue.presentation import badges, guide_for
-from qinkuaiban.core.errors import DomainError, NotFound
+from qinkuaiban.core.errors import DomainError, NotFound, NotPermitted
 from qinkuaiban.core.pagecache import cached_page
 from qinkuaiban.core.pdf import PdfFontMissing
 from qinkuaiban.identity.models import Organisation, User
@@ -79,7 +80,7 @@ def item_detail(request: HttpRequest, code: str) -> HttpResponse:
 
     def render_page(extra: dict[str, object]) -> HttpResponse:
         try:
-            item = selectors.get_published_item(code=code, with_materials=False)
+            item = selectors.get_published_item(code=code)
         except NotFound as exc:
             raise Http404(exc.message) from exc
         version = item.current_version
@@ -318,3 +319,35 @@ def restore(request: HttpRequest, code: str) -> HttpResponse:
     else:
         messages.success(request, _("The service is back in the guide."))
     return redirect("catalogue:manage")
+
+
+@login_required
+@require_POST
+def queued_intake(request: HttpRequest, code: str) -> HttpResponse:
+    """Switch a service's queued intake (peak days) on or off, as the button pressed says."""
+    actor = _editor(request)
+    item = _item_for_editor(actor, code)
+    back = HttpResponseRedirect(f"{reverse('catalogue:manage')}#item-{item.code}")
+    wanted = request.POST.get("enabled")
+    if wanted not in ("on", "off"):
+        messages.error(request, _("Choose whether to switch the queued intake on or off."))
+        return back
+    name = item.current_version.name if item.current_version is not None else item.code
+    try:
+        item = services.set_queued_intake(actor=actor, item=item, enabled=wanted == "on")
+    except NotPermitted as exc:
+        raise PermissionDenied(exc.message) from exc
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        if item.queued_intake:
+            messages.success(request, _(
+                "The queued intake is on for %(service)s: applications are received at once "
+                "with a receipt and registered as cases within seconds."
+            ) % {"service": name})
+        else:
+            messages.success(request, _(
+                "The queued intake is off for %(service)s: applications are registered as "
+                "cases directly again."
+            ) % {"service": name})
+    return back

@@ -44,8 +44,9 @@ class SecurityHeadersMiddleware:
 
 
 class DatabaseUnavailableMiddleware:
-    """Turn a lost database connection in a view into a 503 the user understands; the next
-    request reconnects by itself (CONN_HEALTH_CHECKS), so nothing needs restarting. Errors
+    """Turn a lost database connection in a view into a 503 the user understands; Django
+    closes the broken connection when that request ends and the next one connects afresh, so
+    nothing needs restarting. Errors
     raised earlier, in middleware (loading the session of a signed-in user), never reach
     `process_exception`: the site's 500 handler, `core.views.server_error`, catches those."""
 

@@ -19,8 +19,10 @@ def _kind(slug: str) -> CaseKind:
         slug=slug, label=FeedbackKind(slug).label, on_submit=_on_submit,
         # Any staff member may log a complaint phoned in or brought to them (首问负责).
         registered_by_any_staff=True, accepted_on_submit=True,
-        # Applications go through feedback's own page, which also takes anonymous submissions.
-        meta={"allows_anonymous": True, "feedback": True, "apply_url_name": "feedback:submit"},
+        # Applications go through feedback's own page, which also takes anonymous submissions;
+        # staff work them in feedback's own to-do list, not in the general case queue.
+        meta={"allows_anonymous": True, "feedback": True, "apply_url_name": "feedback:submit",
+              "queue_url_name": "feedback:queue"},
     )
 
 

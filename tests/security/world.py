@@ -17,6 +17,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from qinkuaiban.audit.models import AuditEntry
+from qinkuaiban.cases import intake
 from qinkuaiban.cases import services as case_services
 from qinkuaiban.cases.models import Case
 from qinkuaiban.catalogue import services as catalogue_services
@@ -181,6 +182,11 @@ def build_world() -> World:
                                          files=[(None, pdf())])
     draft_b = case_services.create_draft(actor=zhaoliu, item=furniture, form=furniture_form(),
                                          files=[(None, pdf())])
+    intake_a = intake.receive_application(actor=zhangsan, item=meeting, form=meeting_form(),
+                                          files=[(None, pdf())], idempotency_key="matrix-a")
+    intake_b = intake.receive_application(actor=zhaoliu, item=furniture,
+                                          form=furniture_form(), files=[(None, pdf())],
+                                          idempotency_key="matrix-b")
 
     (message_a,) = notification_services.notify(recipients=[zhangsan], kind="security.test",
                                                 title="测试消息", body="给张三的消息")
@@ -205,6 +211,7 @@ def build_world() -> World:
         "att_a": first_attachment[case_a.pk].pk,  # type: ignore[union-attr]
         "att_b": first_attachment[case_b.pk].pk,  # type: ignore[union-attr]
         "draft_a": draft_a.pk, "draft_b": draft_b.pk,
+        "intake_a": intake_a.receipt, "intake_b": intake_b.receipt,
         "draft_att_a": first_attachment[draft_a.pk].pk,  # type: ignore[union-attr]
         "draft_att_b": first_attachment[draft_b.pk].pk,  # type: ignore[union-attr]
         "message_a": message_a.pk, "message_b": message_b.pk, "delivery": delivery.pk,

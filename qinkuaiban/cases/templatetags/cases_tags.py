@@ -50,15 +50,18 @@ def commitment_stats(item: Any) -> dict[str, Any]:
 
 @register.inclusion_tag("cases/_apply_button.html")
 def apply_button(item: Any) -> dict[str, Any]:
-    """"在线办理" for an item whose kind a case kind handles; otherwise how to apply instead."""
+    """"在线办理" for an item whose guide offers online handling and whose kind an installed
+    case kind handles; otherwise where and how to apply instead (the window, the phone)."""
     from qinkuaiban.cases.kinds import registered_kinds
 
     version = item.current_version
     kind = registered_kinds().get(item.kind)
+    online = version is not None and "online" in (version.channels or [])
     url = ""
-    if kind is not None:
+    if kind is not None and online:
         # A kind may take applications on its own page (meta "apply_url_name", given the slug).
         url_name = kind.meta.get("apply_url_name")
         url = (reverse(url_name, kwargs={"kind": item.kind}) if url_name
                else reverse("cases:apply", kwargs={"code": item.code}))
-    return {"url": url, "phone": version.consultation_phone if version is not None else ""}
+    return {"url": url, "phone": version.consultation_phone if version is not None else "",
+            "place": version.place if version is not None else ""}

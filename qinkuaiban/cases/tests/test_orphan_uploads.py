@@ -220,3 +220,20 @@ def test_the_grace_period_cannot_be_zero(stored):
 def test_the_prune_without_any_upload_reports_nothing_to_do(media_root):
     output = prune()
     assert "共检查文件：0" in output and "已删除孤立文件：0" in output
+
+
+def test_the_files_of_a_received_application_waiting_to_be_registered_are_kept(
+    stored, item, zhangsan, media_root
+):
+    from qinkuaiban.cases import intake
+    from qinkuaiban.cases.tests.factories import pdf
+
+    received = intake.receive_application(
+        actor=zhangsan, item=item, form={"contact_phone": "13800000001"},
+        files=[(m.pk, pdf()) for m in item.current_version.materials.filter(
+            necessity="required")])
+    waiting = {entry["file"] for entry in received.files}
+    age(media_root, waiting, hours=48)
+    prune()
+    assert waiting <= files_in(media_root)
+    assert "cases/2025/0ld0rphan.pdf" not in {str(p) for p in files_in(media_root)}

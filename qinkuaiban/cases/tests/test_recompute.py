@@ -33,7 +33,7 @@ def test_recomputing_works_in_batches_and_changes_nothing_when_nothing_changed(i
     assert services.recompute_due_dates(start=start, end=start, batch_size=2) == 5
 
 
-def test_the_queue_lists_open_cases_soonest_due_first_in_few_queries(
+def test_the_queue_lists_cases_to_accept_then_soonest_due_in_few_queries(
     item, cast, lisi, sunqi, zhaoliu, django_assert_max_num_queries
 ):
     build(Status.SUBMITTED, item=item, cast=cast)
@@ -41,7 +41,7 @@ def test_the_queue_lists_open_cases_soonest_due_first_in_few_queries(
     build(Status.COMPLETED, item=item, cast=cast)
     with django_assert_max_num_queries(3):
         queue = list(case_queue(actor=lisi))
-        assert [c.status for c in queue] == [Status.ACCEPTED, Status.SUBMITTED]
+        assert [c.status for c in queue] == [Status.SUBMITTED, Status.ACCEPTED]
         assert all(c.item.code and c.handling_org.name for c in queue)
     assert len(case_queue(actor=sunqi)) == 2
     assert not case_queue(actor=zhaoliu).exists()

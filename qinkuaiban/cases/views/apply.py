@@ -8,14 +8,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
+from django_htmx.http import HttpResponseClientRedirect
 
-from qinkuaiban.cases import selectors, services
+from qinkuaiban.cases import intake, selectors, services
 from qinkuaiban.cases.forms import ApplyForm, MaterialsForm
 from qinkuaiban.cases.kinds import UnknownCaseKind, get_kind
-from qinkuaiban.cases.models import Case, Status
-from qinkuaiban.cases.views._common import actor_of, case_or_404
+from qinkuaiban.cases.models import Case, IntakeStatus, Status
+from qinkuaiban.cases.views._common import actor_of, case_or_404, is_htmx
 from qinkuaiban.cases.workflow import Action
 from qinkuaiban.catalogue.forms_spec import DeclaredForm, build_form_class, parse_fields
 from qinkuaiban.catalogue.models import Necessity, ServiceItemVersion
@@ -59,7 +61,7 @@ def _show_error(exc: DomainError, form: DeclaredForm, materials: MaterialsForm) 
 
 def _page(request: HttpRequest, *, version: ServiceItemVersion, form: DeclaredForm,
           materials: MaterialsForm, meta: dict[str, str], draft: Case | None = None,
-          status: int = 200, kind_missing: bool = False) -> HttpResponse:
+          status: int = 200, closed: bool = False) -> HttpResponse:
     files_dropped = request.method == "POST" and bool(request.FILES) and (
         bool(form.errors) or bool(materials.errors))
     attachments = list(selectors.case_attachments(case=draft)) if draft is not None else []
@@ -68,7 +70,7 @@ def _page(request: HttpRequest, *, version: ServiceItemVersion, form: DeclaredFo
         "materials_list": list(version.materials.all()), "meta": meta, "draft": draft,
         "attachments": attachments, "badges": badges(version), "limits": limits_text(version),
         "visits": visits_text(version), "files_dropped": files_dropped,
-        "kind_missing": kind_missing, "Necessity": Necessity,
+        "applications_closed": closed, "Necessity": Necessity,
     }, status=status)
 
 
@@ -96,17 +98,16 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
         raise Http404(exc.message) from exc
     version = item.current_version
     assert version is not None  # a published item has a current version
-    try:
-        get_kind(item.kind)
-        kind_missing = False
-    except UnknownCaseKind:
-        kind_missing = True
+    closed = not takes_online_applications(version)
     material_list = list(version.materials.all())
-    if request.method == "GET":
+    if request.method == "GET" or closed:
+        # A closed service says where to apply instead (the page's notice) and takes nothing:
+        # a form posted anyway (an old tab, a script) is answered the same way, with 409.
         form = declared_form(version, initial=selectors.applicant_defaults(user=actor))
         return _page(request, version=version, form=form,
                      materials=MaterialsForm(materials=material_list),
-                     meta={"form_token": new_token()}, kind_missing=kind_missing)
+                     meta={"form_token": new_token()}, closed=closed,
+                     status=409 if request.method == "POST" else 200)
     meta = ApplyForm(request.POST)
     form = declared_form(version, request.POST, request.FILES,
                          partial=request.POST.get("intent") == "draft")
@@ -119,6 +120,11 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
     if valid:
         wanted_submit = meta.cleaned_data["intent"] == "submit"
         try:
+            if intake.uses_queued_intake(item, submit=wanted_submit):
+                received = intake.receive_application(
+                    actor=actor, item=item, form=form.cleaned_data,
+                    files=materials.files_chosen(), idempotency_key=KEY_PREFIX + token)
+                return redirect("cases:received", receipt=received.receipt)
             case = services.submit_case(
                 actor=actor, item=item, form=form.cleaned_data,
                 files=materials.files_chosen(), idempotency_key=KEY_PREFIX + token,
@@ -127,11 +133,22 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
         except DomainError as exc:
             _show_error(exc, form, materials)
             return _page(request, version=version, form=form, materials=materials,
-                         meta={"form_token": token}, status=exc.http_status,
-                         kind_missing=kind_missing)
+                         meta={"form_token": token}, status=exc.http_status)
         return _after_save(request, case, wanted_submit=wanted_submit)
     return _page(request, version=version, form=form, materials=materials,
-                 meta={"form_token": token}, status=422, kind_missing=kind_missing)
+                 meta={"form_token": token}, status=422)
+
+
+def takes_online_applications(version: ServiceItemVersion) -> bool:
+    """Whether the version's guide offers online handling and an installed case kind handles
+    its item (a kind whose module is not installed yet takes nothing)."""
+    if "online" not in (version.channels or []):
+        return False
+    try:
+        get_kind(version.item.kind)
+    except UnknownCaseKind:
+        return False
+    return True
 
 
 def _submitted_instead(actor: User, pk: int) -> HttpResponse:
@@ -203,6 +220,26 @@ def draft_attachment(request: HttpRequest, pk: int, attachment_id: int) -> FileR
         raise Http404
     return FileResponse(attachment.file.open("rb"), as_attachment=True,
                         filename=attachment.original_name, content_type=attachment.content_type)
+
+
+@login_required
+@require_safe
+def received(request: HttpRequest, receipt: str) -> HttpResponse:
+    """The receipt of an application on the queued intake: it waits here (htmx asks again every
+    two seconds) until it is registered, then goes on to the case's confirmation."""
+    try:
+        found = selectors.get_intake_for_actor(actor=actor_of(request), receipt=receipt)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    if found.status == IntakeStatus.REGISTERED and found.case is not None:
+        target = reverse("cases:submitted", kwargs={"number": found.case.number})
+        if is_htmx(request):
+            return HttpResponseClientRedirect(target)
+        return redirect(target)
+    context = {"intake": found, "version": found.version}
+    if is_htmx(request):
+        return render(request, "cases/received.html#status", context)
+    return render(request, "cases/received.html", context)
 
 
 @login_required

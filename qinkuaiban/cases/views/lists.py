@@ -74,7 +74,9 @@ def mine(request: HttpRequest) -> HttpResponse:
     # guide version's texts are large and a frequent applicant has hundreds of cases).
     page = KnownCountPaginator(cases.order_by("-created_at", "-pk"), MINE_PER_PAGE,
                                count=counts[show or "all"]).get_page(request.GET.get("page"))
-    return render(request, "cases/mine.html", {"page_obj": page, "show": show, "counts": counts})
+    waiting = list(selectors.waiting_intakes_for(actor=actor)[:20]) if not show else []
+    return render(request, "cases/mine.html", {"page_obj": page, "show": show, "counts": counts,
+                                               "waiting": waiting})
 
 
 @login_required

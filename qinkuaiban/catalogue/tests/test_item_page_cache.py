@@ -9,7 +9,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from qinkuaiban.catalogue import services
+from qinkuaiban.catalogue import selectors, services
 from qinkuaiban.catalogue.tests.factories import make_item
 from qinkuaiban.core.pagecache import CSRF_PLACEHOLDER
 from qinkuaiban.identity.models import User
@@ -90,6 +90,22 @@ def test_a_signed_in_person_never_gets_the_anonymous_page(page_url, lisi: User):
 
     assert "李四" in body
     assert CSRF_PLACEHOLDER not in body
+
+
+def test_a_retired_item_is_gone_at_once_and_back_at_once(item, page_url):
+    assert Client().get(page_url).status_code == 200
+    services.retire_item(actor=None, item=item)
+    assert Client().get(page_url).status_code == 404
+    services.restore_item(actor=None, item=item)
+    assert Client().get(page_url).status_code == 200
+
+
+@pytest.mark.parametrize("code", ["QKB-NONE-9", "", "QKB\x00HY", "' OR '1'='1"])
+def test_only_a_published_item_has_a_current_version_for_the_page_cache(item, code):
+    item.refresh_from_db()
+    assert item.current_version_id is not None
+    assert selectors.current_version_id(code=item.code) == item.current_version_id
+    assert selectors.current_version_id(code=code) is None
 
 
 def test_an_unknown_item_is_still_a_404(db):

@@ -1,0 +1,220 @@
+"""The queued intake (申请接收): on a peak day a service's applications are received at once and
+registered as cases a moment later, in the order received.
+
+`receive_application` checks everything `submit_case` checks for an applicant's own online
+application — the service is open, the form is complete and valid, every file is what it
+claims, the required materials are there — writes the files and one row, and answers with a
+receipt. `register_intake` (the intake worker, `manage.py process_intakes`) turns the row into
+a case through the same workflow as a direct submission: number, history, audit entry and
+notifications, with the time of receipt as the submission time, so the clock and the
+published figures count from the moment the applicant pressed the button.
+
+An application received is never refused later: nothing the worker does depends on the
+applicant's input. Should registration fail all the same (a bug, a database fault), the row
+stays queued and is tried again; after MAX_ATTEMPTS it is marked failed, audited, and the
+applicant and the handling division are told (docs/adr/0006-queued-intake.md)."""
+
+import logging
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.db import IntegrityError, InterfaceError, OperationalError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from qinkuaiban.audit.services import record
+from qinkuaiban.cases import notifying
+from qinkuaiban.cases.events import SystemEvent, append_event
+from qinkuaiban.cases.models import Attachment, Case, Channel, Intake, IntakeStatus
+from qinkuaiban.cases.services import (
+    MaterialFile,
+    _applicant_org,
+    _check_submitter,
+    _kind_of,
+    _protect,
+    _transition,
+    _validate_form,
+    _version_material,
+    materials_missing_error,
+    random_code,
+    required_not_supplied,
+)
+from qinkuaiban.cases.uploads import inspect_upload, store_upload
+from qinkuaiban.cases.workflow import Action, Status
+from qinkuaiban.catalogue.models import ItemStatus, ServiceItem
+from qinkuaiban.core.errors import Conflict, DomainError
+from qinkuaiban.identity.models import User
+
+logger = logging.getLogger(__name__)
+
+RECEIPT_LENGTH = 12
+MAX_ATTEMPTS = 5
+
+
+def uses_queued_intake(item: ServiceItem, *, submit: bool = True) -> bool:
+    """Whether an applicant's own application for the item, submitted in one go, is queued."""
+    return submit and item.queued_intake
+
+
+def receive_application(
+    *, actor: User, item: ServiceItem, form: Mapping[str, Any],
+    files: Iterable[MaterialFile] = (), idempotency_key: str = "",
+) -> Intake:
+    """Receive an applicant's complete application for a queued service: checked in full, its
+    files written, one row; the same non-empty key answers with the first receipt (with
+    `replayed` set)."""
+    key = idempotency_key.strip()[:80]
+    try:
+        return _receive(actor=actor, item=item, form=form, files=files, key=key)
+    except (DomainError, IntegrityError):
+        # Not looked up first: on the peak morning nearly every request is new. A repeated
+        # request answers with the first receipt, even when the same input would be refused
+        # now (the service closed meanwhile); the same key racing in from a second request
+        # loses on the unique constraint (its files are deleted with the rollback).
+        again = _replay(actor=actor, key=key) if key else None
+        if again is None:
+            raise
+        return again
+
+
+def _receive(*, actor: User, item: ServiceItem, form: Mapping[str, Any],
+             files: Iterable[MaterialFile], key: str) -> Intake:
+    if item.status != ItemStatus.PUBLISHED or item.current_version_id is None:
+        raise Conflict(_("This service is not open for applications."), code="item_not_published")
+    kind = _kind_of(item)
+    _check_submitter(actor=actor, item=item, kind=kind, channel=Channel.ONLINE, applicant=None)
+    version = item.current_version
+    specs, clean = _validate_form(kind, version, form, partial=False)
+    form_files = [(None, clean[spec.name]) for spec in specs
+                  if spec.type == "file" and spec.name in clean]
+    checked = [(_version_material(version, material_id), file, inspect_upload(file))
+               for material_id, file in [*files, *form_files]]
+    missing = required_not_supplied(
+        version, {material.pk for material, _file, _info in checked if material is not None})
+    if missing:
+        raise materials_missing_error(missing)
+    return _store(actor=actor, item=item, form_data=_protect(specs, clean), checked=checked,
+                  key=key)
+
+
+def _replay(*, actor: User, key: str) -> Intake | None:
+    found = Intake.objects.filter(applicant=actor, idempotency_key=key).first()
+    if found is not None:
+        found.replayed = True
+    return found
+
+
+@transaction.atomic
+def _store(*, actor: User, item: ServiceItem, form_data: dict[str, Any],
+           checked: list[tuple[Any, Any, Any]], key: str) -> Intake:
+    """The files and the row, all or nothing (a file written here is deleted on rollback)."""
+    now = timezone.now()
+    stored = [
+        {"material": material.pk if material is not None else None,
+         "file": store_upload(file, info, year=timezone.localdate(now).year),
+         "original_name": info.original_name, "content_type": info.file_type.content_type,
+         "size": info.size, "sha256": info.sha256}
+        for material, file, info in checked
+    ]
+    intake = Intake(receipt=random_code(RECEIPT_LENGTH), applicant=actor, item=item,
+                    version=item.current_version, form_data=form_data, files=stored,
+                    idempotency_key=key, received_at=now)
+    intake.save()
+    return intake
+
+
+# --- the worker ------------------------------------------------------------------------------
+
+
+def queued_ids(*, limit: int) -> list[int]:
+    """The next applications to register, oldest first."""
+    return list(Intake.objects.filter(status=IntakeStatus.QUEUED).order_by("id")
+                .values_list("id", flat=True)[:limit])
+
+
+def register_intake(*, pk: int) -> Intake | None:
+    """Register one received application as a case, in its own transaction; None when another
+    worker holds it, it is done already, or it failed (then recorded)."""
+    try:
+        return _register(pk)
+    except (OperationalError, InterfaceError):
+        # The database is away: not the application's fault, and not an attempt.
+        raise
+    except Exception as exc:
+        logger.exception("registering received application %s failed", pk)
+        _record_failure(pk, exc)
+        return None
+
+
+@transaction.atomic
+def _register(pk: int) -> Intake | None:
+    intake = (
+        Intake.objects.select_for_update(skip_locked=True, of=("self",))
+        .select_related("applicant", "item__handling_org", "version")
+        .filter(pk=pk, status=IntakeStatus.QUEUED).first()
+    )
+    if intake is None:
+        return None
+    case = _case_for(intake)
+    intake.status = IntakeStatus.REGISTERED
+    intake.case = case
+    intake.registered_at = timezone.now()
+    intake.save(update_fields=["status", "case", "registered_at"])
+    notifying.intake_registered(case=case, receipt=intake.receipt)
+    return intake
+
+
+def _case_for(intake: Intake) -> Case:
+    """The case of a received application: the one its key already made, or a new one."""
+    applicant, item = intake.applicant, intake.item
+    if intake.idempotency_key:
+        existing = Case.objects.filter(registered_by=applicant,
+                                       idempotency_key=intake.idempotency_key).first()
+        if existing is not None:
+            return existing
+    case = Case(
+        item=item, version=intake.version, kind=item.kind, applicant=applicant,
+        applicant_org=_applicant_org(applicant), verification_code=random_code(8),
+        registered_by=applicant, channel=Channel.ONLINE, form_data=intake.form_data,
+        handling_org=item.handling_org, idempotency_key=intake.idempotency_key,
+    )
+    case.save()
+    Attachment.objects.bulk_create([
+        Attachment(case=case, material_id=entry["material"], file=entry["file"],
+                   original_name=entry["original_name"], content_type=entry["content_type"],
+                   size=entry["size"], sha256=entry["sha256"], uploaded_by=applicant, round=0)
+        for entry in intake.files
+    ])
+    append_event(case=case, action=SystemEvent.CREATED, actor=applicant, to_status=Status.DRAFT,
+                 data={"channel": Channel.ONLINE, "receipt": intake.receipt})
+    return _transition(
+        case=case, action=Action.SUBMIT, actor=applicant, reason="", data={}, transfer=None,
+        audit={"item": item.code, "channel": Channel.ONLINE, "receipt": intake.receipt,
+               "received_at": intake.received_at.isoformat()},
+        form_checked=True, at=intake.received_at,
+    )
+
+
+@transaction.atomic
+def _record_failure(pk: int, exc: Exception) -> None:
+    intake = (Intake.objects.select_for_update(of=("self",)).select_related("item__handling_org")
+              .filter(pk=pk, status=IntakeStatus.QUEUED).first())
+    if intake is None:
+        return
+    intake.attempts += 1
+    intake.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+    fields = ["attempts", "last_error"]
+    if intake.attempts >= MAX_ATTEMPTS:
+        intake.status = IntakeStatus.FAILED
+        fields.append("status")
+        record(action="cases.intake_failed", actor=None, target=intake,
+               organisation=intake.item.handling_org,
+               changes={"receipt": intake.receipt, "attempts": intake.attempts,
+                        "error": intake.last_error})
+        notifying.intake_failed(intake=intake)
+    intake.save(update_fields=fields)
+
+
+def process_queued(*, batch: int = 50) -> int:
+    """Register the applications waiting now (at most `batch`); the number registered."""
+    return sum(1 for pk in queued_ids(limit=batch) if register_intake(pk=pk) is not None)

@@ -1,0 +1,250 @@
+"""The queued intake: an application received at once is checked as fully as a direct one,
+registered as exactly one case with the time of receipt, and never lost when registration
+fails."""
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from qinkuaiban.audit.models import AuditEntry
+from qinkuaiban.cases import intake
+from qinkuaiban.cases.models import Attachment, Case, CaseEvent, Intake, IntakeStatus, Status
+from qinkuaiban.cases.tests.factories import pdf
+from qinkuaiban.cases.tests.test_api import api
+from qinkuaiban.catalogue import services as catalogue_services
+from qinkuaiban.catalogue.models import ServiceItem
+from qinkuaiban.core.errors import Conflict, InvalidInput, NotPermitted
+from qinkuaiban.identity.models import User
+from qinkuaiban.notifications.models import Message
+
+FORM = {"contact_phone": "13800000001", "id_number": "11010519491231002X"}
+
+
+@pytest.fixture
+def queued(item: ServiceItem, wangwu: User) -> ServiceItem:
+    return catalogue_services.set_queued_intake(actor=wangwu, item=item, enabled=True)
+
+
+def _files(item: ServiceItem) -> list[tuple[int, Any]]:
+    assert item.current_version is not None
+    return [(m.pk, pdf()) for m in item.current_version.materials.filter(necessity="required")]
+
+
+def _receive(item: ServiceItem, user: User, key: str = "k1") -> Intake:
+    return intake.receive_application(actor=user, item=item, form=FORM, files=_files(item),
+                                      idempotency_key=key)
+
+
+def test_a_received_application_is_registered_as_one_case_dated_when_received(
+        queued, zhangsan, media_root: Path):
+    received = _receive(queued, zhangsan)
+    assert received.status == IntakeStatus.QUEUED and len(received.receipt) == 12
+    assert not Case.objects.exists()
+    stored = [entry["file"] for entry in received.files]
+    assert all((media_root / name).exists() for name in stored)
+    # Registration happens later; the submission time is the time of receipt.
+    Intake.objects.filter(pk=received.pk).update(
+        received_at=received.received_at - dt.timedelta(minutes=3))
+    assert intake.process_queued() == 1
+    received.refresh_from_db()
+    case = received.case
+    assert received.status == IntakeStatus.REGISTERED and case is not None
+    assert case.status == Status.SUBMITTED and case.number
+    assert case.submitted_at == received.received_at
+    assert case.received_on == timezone.localdate(received.received_at)
+    assert case.applicant == zhangsan and case.idempotency_key == "k1"
+    assert case.form_data["id_number"]["masked"].endswith("002X")
+    assert "11010519491231002X" not in json.dumps(case.form_data)
+    assert sorted(Attachment.objects.filter(case=case).values_list("file", flat=True)) == sorted(
+        stored)
+    actions = list(CaseEvent.objects.filter(case=case).values_list("action", flat=True))
+    assert actions == ["created", "submit"]
+    entry = AuditEntry.objects.get(action="cases.case_submitted", target_id=str(case.pk))
+    assert entry.changes["receipt"] == received.receipt
+    told = Message.objects.get(recipient=zhangsan, kind="cases.intake_registered")
+    assert case.number in told.title
+    # Nothing left: a second run registers nothing and changes nothing.
+    assert intake.process_queued() == 0
+    assert Case.objects.count() == 1
+
+
+def test_the_same_key_answers_with_the_same_receipt_and_makes_one_case(queued, zhangsan):
+    first = _receive(queued, zhangsan)
+    again = _receive(queued, zhangsan)
+    assert again.replayed and again.pk == first.pk
+    other = _receive(queued, zhangsan, key="k2")
+    assert other.pk != first.pk
+    assert intake.process_queued() == 2
+    assert Case.objects.filter(registered_by=zhangsan).count() == 2
+
+
+def test_a_key_already_used_by_a_direct_submission_registers_no_second_case(
+        item, zhangsan, wangwu):
+    from qinkuaiban.cases import services
+
+    direct = services.submit_case(actor=zhangsan, item=item, form=FORM, files=_files(item),
+                                  idempotency_key="same")
+    catalogue_services.set_queued_intake(actor=wangwu, item=item, enabled=True)
+    item.refresh_from_db()
+    received = _receive(item, zhangsan, key="same")
+    intake.process_queued()
+    received.refresh_from_db()
+    assert received.case == direct
+    assert Case.objects.count() == 1
+
+
+@pytest.mark.parametrize(("form", "files", "code"), [
+    ({"contact_phone": "不是电话"}, "all", "invalid_form"),
+    ({}, "all", "invalid_form"),
+    (FORM, "none", "materials_missing"),
+    (FORM, "exe", "file_executable"),
+])
+def test_a_bad_application_is_refused_at_once_and_nothing_is_kept(
+        queued, zhangsan, media_root: Path, form, files, code):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    chosen = {"all": _files(queued), "none": [],
+              "exe": [(m_pk, SimpleUploadedFile("a.pdf", b"MZ\x90\x00" + b"\x00" * 60))
+                      for m_pk, _f in _files(queued)]}[files]
+    with pytest.raises(InvalidInput) as refused:
+        intake.receive_application(actor=zhangsan, item=queued, form=form, files=chosen)
+    assert refused.value.code == code
+    assert not Intake.objects.exists()
+    assert not [p for p in media_root.rglob("*") if p.is_file()]
+
+
+def test_a_retired_service_and_an_administrator_are_refused(queued, zhangsan, sysadmin, wangwu):
+    with pytest.raises(NotPermitted):
+        _receive(queued, sysadmin)
+    catalogue_services.retire_item(actor=wangwu, item=queued)
+    queued.refresh_from_db()
+    with pytest.raises(Conflict):
+        _receive(queued, zhangsan)
+    assert not Intake.objects.exists()
+
+
+def test_a_failing_registration_keeps_the_application_and_tells_people_after_five_tries(
+        queued, zhangsan, lisi, monkeypatch):
+    received = _receive(queued, zhangsan)
+
+    def broken(_intake: Intake) -> Case:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(intake, "_case_for", broken)
+    for attempt in range(1, intake.MAX_ATTEMPTS + 1):
+        assert intake.process_queued() == 0
+        received.refresh_from_db()
+        assert received.attempts == attempt and "disk full" in received.last_error
+    assert received.status == IntakeStatus.FAILED
+    assert not Case.objects.exists()
+    assert AuditEntry.objects.filter(action="cases.intake_failed",
+                                     target_id=str(received.pk)).count() == 1
+    assert Message.objects.filter(kind="cases.intake_failed", recipient=zhangsan).exists()
+    assert Message.objects.filter(kind="cases.intake_failed", recipient=lisi).exists()
+    # A failed application is no longer taken by the worker.
+    monkeypatch.undo()
+    assert intake.process_queued() == 0
+
+
+def test_the_command_registers_what_waits_and_says_so(queued, zhangsan, capsys):
+    _receive(queued, zhangsan, key="a")
+    _receive(queued, zhangsan, key="b")
+    call_command("process_intakes")
+    out = capsys.readouterr().out
+    assert "已登记 2 件已接收申请" in out and "0 件待登记" in out
+    call_command("process_intakes")
+    assert "已登记 0 件" in capsys.readouterr().out
+    assert Intake.objects.filter(status=IntakeStatus.REGISTERED).count() == 2
+
+
+def test_the_api_answers_202_with_a_receipt_and_then_the_case_number(queued, zhangsan, zhaoliu):
+    client = api(zhangsan)
+    required = list(queued.current_version.materials.filter(necessity="required"))
+
+    def send() -> Any:
+        return client.post("/api/v1/cases/with-files", {
+            "data": json.dumps({"service_code": queued.code, "form": FORM}),
+            "file": [pdf() for _m in required], "material": [m.pk for m in required],
+        }, headers={"Idempotency-Key": "api-1"})
+
+    first = send()
+    assert first.status_code == 202, first.json()
+    body = first.json()
+    assert body["status"] == "queued" and body["case_number"] is None
+    assert send().json()["receipt"] == body["receipt"]
+    status = client.get(f"/api/v1/intakes/{body['receipt']}")
+    assert status.status_code == 200 and status.json()["status"] == "queued"
+    # Only its applicant sees a receipt.
+    assert api(zhaoliu).get(f"/api/v1/intakes/{body['receipt']}").status_code == 404
+    intake.process_queued()
+    done = client.get(f"/api/v1/intakes/{body['receipt']}").json()
+    assert done["status"] == "registered" and done["case_number"].startswith("QKB")
+    assert client.get(f"/api/v1/cases/{done['case_number']}").status_code == 200
+
+
+def test_a_draft_through_the_api_is_not_queued(queued, zhangsan):
+    response = api(zhangsan).post(
+        "/api/v1/cases", {"service_code": queued.code, "form": FORM, "submit": False},
+        content_type="application/json")
+    assert response.status_code == 201 and response.json()["draft_id"]
+    assert not Intake.objects.exists()
+
+
+def test_switching_the_intake_is_for_the_items_editors_and_audited(item, lisi, wangwu):
+    with pytest.raises(NotPermitted):
+        catalogue_services.set_queued_intake(actor=lisi, item=item, enabled=True)
+    catalogue_services.set_queued_intake(actor=wangwu, item=item, enabled=True)
+    catalogue_services.set_queued_intake(actor=wangwu, item=item, enabled=True)
+    item.refresh_from_db()
+    assert item.queued_intake
+    assert AuditEntry.objects.filter(action="catalogue.queued_intake_changed").count() == 1
+
+
+def test_the_web_form_receives_the_application_and_moves_on_once_it_is_registered(
+        queued, zhangsan, zhaoliu):
+    from django.urls import reverse
+
+    from qinkuaiban.cases.tests.test_views_apply import post, signed_in
+
+    client = signed_in(zhangsan)
+    response = client.post(reverse("cases:apply", args=[queued.code]), post(queued))
+    received = Intake.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("cases:received", args=[received.receipt])
+    # A second press of the button (same form token) gives the same receipt.
+    client.post(reverse("cases:apply", args=[queued.code]), post(queued))
+    assert Intake.objects.count() == 1
+    page = client.get(response["Location"])
+    body = page.content.decode()
+    assert page.status_code == 200 and "申请接收回执" in body and received.receipt in body
+    assert 'hx-trigger="every 2s"' in body
+    mine = client.get(reverse("cases:mine")).content.decode()
+    assert received.receipt in mine
+    assert signed_in(zhaoliu).get(response["Location"]).status_code == 404
+    poll = client.get(response["Location"], headers={"HX-Request": "true"})
+    assert poll.status_code == 200 and "<html" not in poll.content.decode()
+    intake.process_queued()
+    case = Intake.objects.get().case
+    assert case is not None
+    number = case.number
+    poll = client.get(response["Location"], headers={"HX-Request": "true"})
+    assert poll["HX-Redirect"] == reverse("cases:submitted", args=[number])
+    assert client.get(response["Location"])["Location"] == reverse("cases:submitted",
+                                                                     args=[number])
+    assert received.receipt not in client.get(reverse("cases:mine")).content.decode()
+
+
+def test_a_repeated_request_gets_its_receipt_even_after_the_service_closed(
+        queued, zhangsan, wangwu):
+    first = _receive(queued, zhangsan)
+    catalogue_services.retire_item(actor=wangwu, item=queued)
+    queued.refresh_from_db()
+    again = _receive(queued, zhangsan)
+    assert again.replayed and again.pk == first.pk
+    with pytest.raises(Conflict):
+        _receive(queued, zhangsan, key="new")
