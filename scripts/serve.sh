@@ -23,10 +23,10 @@ sweeper=$!
 # the ones before it (docs/adr/0006-queued-intake.md).
 intakes=()
 for _ in $(seq "${INTAKE_WORKERS:-1}"); do
-  nice -n 19 $PY manage.py process_intakes --loop --interval 1 &
+  supervise nice -n 19 $PY manage.py process_intakes --loop --interval 1 &
   intakes+=($!)
 done
-trap 'pkill -P $worker 2>/dev/null; kill $worker $sweeper "${intakes[@]}" 2>/dev/null || true' EXIT INT TERM
+trap 'for p in $worker "${intakes[@]}"; do pkill -P $p 2>/dev/null; done; kill $worker $sweeper "${intakes[@]}" 2>/dev/null || true' EXIT INT TERM
 
 echo
 echo "勤快办 is serving on http://$HOST:$PORT/  (Ctrl-C stops it)"

@@ -11,49 +11,67 @@ published figures count from the moment the applicant pressed the button.
 
 An application received is never refused later: nothing the worker does depends on the
 applicant's input. Should registration fail all the same (a bug, a database fault), the row
-stays queued and is tried again; after MAX_ATTEMPTS it is marked failed, audited, and the
-applicant and the handling division are told (docs/adr/0006-queued-intake.md)."""
+stays queued and is tried again later and later; after MAX_ATTEMPTS it is marked failed,
+audited, and the applicant and the handling division are told; their staff put it back in the
+queue once the cause is fixed (docs/adr/0006-queued-intake.md)."""
 
+import datetime as dt
 import logging
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.db import IntegrityError, InterfaceError, OperationalError, transaction
+from django.db import (
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+    connections,
+    router,
+    transaction,
+)
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qinkuaiban.audit.services import record
 from qinkuaiban.cases import notifying
+from qinkuaiban.cases.codes import RECEIPT_LENGTH, random_code
 from qinkuaiban.cases.events import SystemEvent, append_event
-from qinkuaiban.cases.models import Attachment, Case, Channel, Intake, IntakeStatus
+from qinkuaiban.cases.kinds import registered_kinds
+from qinkuaiban.cases.models import Case, Channel, Intake, IntakeStatus
+from qinkuaiban.cases.permissions import REGISTERING_ROLES, case_roles_in
 from qinkuaiban.cases.services import (
     MaterialFile,
-    _applicant_org,
     _check_submitter,
     _kind_of,
     _protect,
     _transition,
     _validate_form,
     _version_material,
+    attach_stored,
     materials_missing_error,
-    random_code,
+    new_case,
     required_not_supplied,
+    stored_file,
 )
-from qinkuaiban.cases.uploads import inspect_upload, store_upload
+from qinkuaiban.cases.uploads import inspect_upload
 from qinkuaiban.cases.workflow import Action, Status
 from qinkuaiban.catalogue.models import ItemStatus, ServiceItem
-from qinkuaiban.core.errors import Conflict, DomainError
+from qinkuaiban.core.errors import Conflict, DomainError, NotPermitted
 from qinkuaiban.identity.models import User
 
 logger = logging.getLogger(__name__)
 
-RECEIPT_LENGTH = 12
 MAX_ATTEMPTS = 5
+RETRY_BASE_SECONDS = 10
 
 
 def uses_queued_intake(item: ServiceItem, *, submit: bool = True) -> bool:
-    """Whether an applicant's own application for the item, submitted in one go, is queued."""
-    return submit and item.queued_intake
+    """Whether an applicant's own application for the item, submitted in one go, is queued
+    (never for kinds that take applications on their own pages, such as feedback)."""
+    if not (submit and item.queued_intake):
+        return False
+    kind = registered_kinds().get(item.kind)
+    return kind is not None and not kind.meta.get("apply_url_name")
 
 
 def receive_application(
@@ -98,7 +116,8 @@ def _receive(*, actor: User, item: ServiceItem, form: Mapping[str, Any],
 
 
 def _replay(*, actor: User, key: str) -> Intake | None:
-    found = Intake.objects.filter(applicant=actor, idempotency_key=key).first()
+    found = (Intake.objects.select_related("item", "version", "case")
+             .filter(applicant=actor, idempotency_key=key).first())
     if found is not None:
         found.replayed = True
     return found
@@ -108,17 +127,10 @@ def _replay(*, actor: User, key: str) -> Intake | None:
 def _store(*, actor: User, item: ServiceItem, form_data: dict[str, Any],
            checked: list[tuple[Any, Any, Any]], key: str) -> Intake:
     """The files and the row, all or nothing (a file written here is deleted on rollback)."""
-    now = timezone.now()
-    stored = [
-        {"material": material.pk if material is not None else None,
-         "file": store_upload(file, info, year=timezone.localdate(now).year),
-         "original_name": info.original_name, "content_type": info.file_type.content_type,
-         "size": info.size, "sha256": info.sha256}
-        for material, file, info in checked
-    ]
     intake = Intake(receipt=random_code(RECEIPT_LENGTH), applicant=actor, item=item,
-                    version=item.current_version, form_data=form_data, files=stored,
-                    idempotency_key=key, received_at=now)
+                    version=item.current_version, form_data=form_data,
+                    files=[stored_file(material, file, info) for material, file, info in checked],
+                    idempotency_key=key, received_at=timezone.now())
     intake.save()
     return intake
 
@@ -127,8 +139,9 @@ def _store(*, actor: User, item: ServiceItem, form_data: dict[str, Any],
 
 
 def queued_ids(*, limit: int) -> list[int]:
-    """The next applications to register, oldest first."""
-    return list(Intake.objects.filter(status=IntakeStatus.QUEUED).order_by("id")
+    """The next applications to register, oldest first (a failed attempt waits its turn)."""
+    due = Q(retry_at__isnull=True) | Q(retry_at__lte=timezone.now())
+    return list(Intake.objects.filter(due, status=IntakeStatus.QUEUED).order_by("id")
                 .values_list("id", flat=True)[:limit])
 
 
@@ -137,9 +150,13 @@ def register_intake(*, pk: int) -> Intake | None:
     worker holds it, it is done already, or it failed (then recorded)."""
     try:
         return _register(pk)
-    except (OperationalError, InterfaceError):
-        # The database is away: not the application's fault, and not an attempt.
-        raise
+    except (OperationalError, InterfaceError) as exc:
+        if not connections[router.db_for_write(Intake)].is_usable():
+            # The database is away: not the application's fault, and not an attempt.
+            raise
+        logger.exception("registering received application %s failed", pk)
+        _record_failure(pk, exc)
+        return None
     except Exception as exc:
         logger.exception("registering received application %s failed", pk)
         _record_failure(pk, exc)
@@ -155,44 +172,44 @@ def _register(pk: int) -> Intake | None:
     )
     if intake is None:
         return None
-    case = _case_for(intake)
+    case, new = _case_for(intake)
     intake.status = IntakeStatus.REGISTERED
     intake.case = case
     intake.registered_at = timezone.now()
     intake.save(update_fields=["status", "case", "registered_at"])
-    notifying.intake_registered(case=case, receipt=intake.receipt)
+    if new:
+        notifying.intake_registered(case=case, receipt=intake.receipt)
     return intake
 
 
-def _case_for(intake: Intake) -> Case:
-    """The case of a received application: the one its key already made, or a new one."""
+def _case_for(intake: Intake) -> tuple[Case, bool]:
+    """The case of a received application, and whether it is new: the submitted case its key
+    already made (a direct submission before the switch), or a new one."""
     applicant, item = intake.applicant, intake.item
-    if intake.idempotency_key:
-        existing = Case.objects.filter(registered_by=applicant,
-                                       idempotency_key=intake.idempotency_key).first()
+    key = intake.idempotency_key
+    if key:
+        existing = Case.objects.filter(registered_by=applicant, idempotency_key=key).first()
+        if existing is not None and existing.number:
+            return existing, False
         if existing is not None:
-            return existing
-    case = Case(
-        item=item, version=intake.version, kind=item.kind, applicant=applicant,
-        applicant_org=_applicant_org(applicant), verification_code=random_code(8),
-        registered_by=applicant, channel=Channel.ONLINE, form_data=intake.form_data,
-        handling_org=item.handling_org, idempotency_key=intake.idempotency_key,
-    )
+            # A draft saved earlier under the same form token: it stays a draft, and the
+            # application registers as a case of its own (the key is the draft's).
+            key = ""
+    case = new_case(item=item, version=intake.version, applicant=applicant,
+                    registered_by=applicant, channel=Channel.ONLINE,
+                    form_data=intake.form_data, idempotency_key=key)
     case.save()
-    Attachment.objects.bulk_create([
-        Attachment(case=case, material_id=entry["material"], file=entry["file"],
-                   original_name=entry["original_name"], content_type=entry["content_type"],
-                   size=entry["size"], sha256=entry["sha256"], uploaded_by=applicant, round=0)
-        for entry in intake.files
-    ])
+    for entry in intake.files:
+        attach_stored(case=case, entry=entry, actor=applicant, round_=0)
     append_event(case=case, action=SystemEvent.CREATED, actor=applicant, to_status=Status.DRAFT,
-                 data={"channel": Channel.ONLINE, "receipt": intake.receipt})
+                 data={"channel": Channel.ONLINE, "receipt": intake.receipt,
+                       "received_at": intake.received_at.isoformat()})
     return _transition(
         case=case, action=Action.SUBMIT, actor=applicant, reason="", data={}, transfer=None,
         audit={"item": item.code, "channel": Channel.ONLINE, "receipt": intake.receipt,
                "received_at": intake.received_at.isoformat()},
         form_checked=True, at=intake.received_at,
-    )
+    ), True
 
 
 @transaction.atomic
@@ -203,7 +220,10 @@ def _record_failure(pk: int, exc: Exception) -> None:
         return
     intake.attempts += 1
     intake.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-    fields = ["attempts", "last_error"]
+    # Tried again after 10 s, 20 s, 40 s, 80 s: a passing fault (storage, a lock) heals.
+    intake.retry_at = timezone.now() + dt.timedelta(seconds=RETRY_BASE_SECONDS
+                                                   * 2 ** (intake.attempts - 1))
+    fields = ["attempts", "last_error", "retry_at"]
     if intake.attempts >= MAX_ATTEMPTS:
         intake.status = IntakeStatus.FAILED
         fields.append("status")
@@ -218,3 +238,25 @@ def _record_failure(pk: int, exc: Exception) -> None:
 def process_queued(*, batch: int = 50) -> int:
     """Register the applications waiting now (at most `batch`); the number registered."""
     return sum(1 for pk in queued_ids(limit=batch) if register_intake(pk=pk) is not None)
+
+
+@transaction.atomic
+def retry_intake(*, actor: User, intake: Intake) -> Intake:
+    """Staff of the handling division put a failed application back in the queue (the cause
+    fixed); the worker registers it, still dated when received."""
+    intake = (Intake.objects.select_for_update(of=("self",)).select_related("item__handling_org")
+              .get(pk=intake.pk))
+    if not case_roles_in(actor, intake.item.handling_org) & REGISTERING_ROLES:
+        raise NotPermitted(_("Only the staff of the handling division may register it again."),
+                           code="not_window_staff")
+    if intake.status != IntakeStatus.FAILED:
+        raise Conflict(_("Only an application whose registration failed can be tried again."),
+                       code="intake_not_failed")
+    intake.status = IntakeStatus.QUEUED
+    intake.attempts = 0
+    intake.retry_at = None
+    intake.save(update_fields=["status", "attempts", "retry_at"])
+    record(action="cases.intake_retried", actor=actor, target=intake,
+           organisation=intake.item.handling_org,
+           changes={"receipt": intake.receipt, "last_error": intake.last_error})
+    return intake

@@ -129,6 +129,12 @@ def registered_kinds() -> dict[str, CaseKind]:
     return dict(_registry)
 
 
+def takes_online_applications(kind_slug: str, channels: Any) -> bool:
+    """Whether a service takes applications online: its guide offers the online channel and an
+    installed case kind handles it (a kind whose module is not installed yet takes nothing)."""
+    return "online" in (channels or []) and kind_slug in _registry
+
+
 def kinds_with_own_queue() -> list[str]:
     """Slugs of the kinds worked in their app's own to-do list, not in the general queue."""
     return sorted(slug for slug, kind in _registry.items() if kind.meta.get("queue_url_name"))

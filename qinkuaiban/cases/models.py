@@ -638,6 +638,8 @@ class Intake(models.Model):
     )
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
+    # After a failed attempt: not taken again before this time.
+    retry_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
     case = models.OneToOneField(
         Case, verbose_name=_("case"), null=True, blank=True, on_delete=models.PROTECT,
         related_name="intake",

@@ -30,8 +30,8 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from qinkuaiban.cases.codes import CODE_ALPHABET
 from qinkuaiban.cases.models import Case, Outcome, RejectGround, Status, SupplementRequest
-from qinkuaiban.cases.services import CODE_ALPHABET
 from qinkuaiban.core import crypto
 from qinkuaiban.core.errors import NotFound
 from qinkuaiban.core.pdf import cjk_font

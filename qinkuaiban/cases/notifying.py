@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from qinkuaiban.cases.events import event_label
 from qinkuaiban.cases.models import Case, Intake
+from qinkuaiban.cases.permissions import REGISTERING_ROLES
 from qinkuaiban.cases.workflow import Action
 from qinkuaiban.identity.models import Organisation, User
 from qinkuaiban.identity.roles import Role
@@ -159,9 +160,8 @@ def intake_failed(*, intake: Intake) -> None:
         "item": intake.version.name,
         "received": timezone.localtime(intake.received_at).strftime("%Y-%m-%d %H:%M"),
     }
-    recipients = [intake.applicant, *staff_of([intake.item.handling_org],
-                                              [Role.HANDLER, Role.WINDOW_CLERK,
-                                               Role.DIVISION_HEAD])]
+    # The window staff open the receipt and put it back in the queue once the cause is fixed.
+    recipients = [intake.applicant, *staff_of([intake.item.handling_org], REGISTERING_ROLES)]
     try:
         url = reverse("cases:received", kwargs={"receipt": intake.receipt})
     except NoReverseMatch:

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qinkuaiban.cases import clock
+from qinkuaiban.cases.codes import RECEIPT_LENGTH, looks_like_code
 from qinkuaiban.cases.kinds import (
     UnknownCaseKind,
     get_kind,
@@ -43,6 +44,7 @@ from qinkuaiban.cases.models import (
 from qinkuaiban.cases.permissions import (
     REGISTERING_ROLES,
     TRANSFER_GUARDS,
+    case_roles_in,
     is_staff,
     parties_for,
     pending_transfer,
@@ -425,12 +427,23 @@ def applicant_defaults(*, user: User) -> dict[str, str]:
 
 
 def get_intake_for_actor(*, actor: User, receipt: str) -> Intake:
-    """A received application (queued intake): only its applicant sees it."""
-    intake = (Intake.objects.select_related("item", "version", "case")
-              .filter(applicant=actor, receipt=receipt.strip().upper()[:16]).first())
-    if intake is None:
+    """A received application (queued intake): its applicant sees it, and so do the window
+    staff of the handling division (who register it by hand if the worker cannot)."""
+    receipt = receipt.strip().upper()
+    intake = None
+    if looks_like_code(receipt, RECEIPT_LENGTH):
+        intake = (Intake.objects.select_related("item__handling_org", "version", "case",
+                                                "applicant")
+                  .filter(receipt=receipt).first())
+    if intake is None or (intake.applicant_id != actor.pk and not may_handle_intake(actor, intake)):
         raise NotFound(_("No such application receipt."), code="receipt_not_found")
     return intake
+
+
+def may_handle_intake(actor: User, intake: Intake) -> bool:
+    """The window staff of the handling division: they may see and retry a received
+    application."""
+    return bool(case_roles_in(actor, intake.item.handling_org) & REGISTERING_ROLES)
 
 
 def waiting_intakes_for(*, actor: User) -> QuerySet[Intake]:

@@ -16,9 +16,15 @@ from django.utils.translation import gettext as _
 
 from qinkuaiban.audit.services import record, record_many
 from qinkuaiban.cases import clock, notifying
+from qinkuaiban.cases.codes import (
+    PIN_LENGTH,
+    TRACKING_CODE_LENGTH,
+    VERIFICATION_CODE_LENGTH,
+    random_code,
+)
 from qinkuaiban.cases.conf import setting
 from qinkuaiban.cases.events import SystemEvent, append_event, new_event
-from qinkuaiban.cases.kinds import CaseKind, UnknownCaseKind, get_kind
+from qinkuaiban.cases.kinds import CaseKind, UnknownCaseKind, get_kind, takes_online_applications
 from qinkuaiban.cases.models import (
     ONE_RELATED,
     WARNING_ORDER,
@@ -68,12 +74,6 @@ from qinkuaiban.identity.selectors import memberships_for
 from qinkuaiban.workdays.rules import WorkCalendar
 from qinkuaiban.workdays.selectors import load_calendar
 
-# Unambiguous characters for codes people read out or type from paper (no 0/O, 1/I/L).
-CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
-VERIFICATION_CODE_LENGTH = 8
-TRACKING_CODE_LENGTH = 12
-PIN_LENGTH = 6
-
 # Audit names (`cases.<event in the past tense>`) of the workflow actions.
 AUDIT_NAMES: dict[str, str] = {
     Action.SUBMIT: "cases.case_submitted",
@@ -113,10 +113,6 @@ class AnonymousReceipt:
 
 # A file for one material of the checklist (material id) or for no material (None).
 MaterialFile = tuple[int | None, Any]
-
-
-def random_code(length: int) -> str:
-    return "".join(secrets.choice(CODE_ALPHABET) for _i in range(length))
 
 
 def _today() -> dt.date:
@@ -211,19 +207,36 @@ def _version_material(version: Any, material_id: int | None) -> Material | None:
 def _store_files(
     *, case: Case, files: Iterable[MaterialFile], actor: User | None, round_: int
 ) -> list[Attachment]:
-    year = (case.submitted_at or timezone.now()).year
     checked = [
         (_version_material(case.version, material_id), file, inspect_upload(file))
         for material_id, file in files
     ]
-    attachments = []
-    for material, file, inspected in checked:
-        attachments.append(Attachment.objects.create(
-            case=case, material=material, file=store_upload(file, inspected, year=year),
-            original_name=inspected.original_name, content_type=inspected.file_type.content_type,
-            size=inspected.size, sha256=inspected.sha256, uploaded_by=actor, round=round_,
-        ))
-    return attachments
+    return [attach_stored(case=case, entry=stored_file(material, file, inspected),
+                          actor=actor, round_=round_)
+            for material, file, inspected in checked]
+
+
+def stored_file(material: Material | None, file: Any, inspected: Any) -> dict[str, Any]:
+    """Write a checked upload (deleted again if the transaction rolls back) and describe it as
+    an attachment row will: {"material", "file", "original_name", "content_type", "size",
+    "sha256"}."""
+    return {
+        "material": material.pk if material is not None else None,
+        "file": store_upload(file, inspected, year=timezone.localdate().year),
+        "original_name": inspected.original_name,
+        "content_type": inspected.file_type.content_type, "size": inspected.size,
+        "sha256": inspected.sha256,
+    }
+
+
+def attach_stored(*, case: Case, entry: Mapping[str, Any], actor: User | None,
+                  round_: int) -> Attachment:
+    """The attachment row of a file `stored_file` wrote."""
+    return Attachment.objects.create(
+        case=case, material_id=entry["material"], file=entry["file"],
+        original_name=entry["original_name"], content_type=entry["content_type"],
+        size=entry["size"], sha256=entry["sha256"], uploaded_by=actor, round=round_,
+    )
 
 
 def _missing_required(case: Case) -> list[Material]:
@@ -261,6 +274,7 @@ def _check_submitter(
     _refuse_admin(actor)
     on_behalf = channel != Channel.ONLINE or (applicant is not None and applicant != actor)
     if not on_behalf:
+        _require_online(item.kind, item.current_version)
         return
     if kind.registered_by_any_staff and is_staff(actor):
         return
@@ -269,6 +283,16 @@ def _check_submitter(
             _("Only the window staff of the handling division may register a case on behalf "
               "of an applicant."),
             code="not_window_staff",
+        )
+
+
+def _require_online(kind_slug: str, version: Any) -> None:
+    """An applicant's own application goes online only to a service that takes it online."""
+    if not takes_online_applications(kind_slug, getattr(version, "channels", None)):
+        raise Conflict(
+            _("This service does not take applications online: its guide says where and how "
+              "to apply."),
+            code="not_online",
         )
 
 
@@ -318,14 +342,11 @@ def submit_case(
     if person is None and not submitter_name.strip():
         raise InvalidInput(_("Name the applicant or the person the case is registered for."),
                            code="applicant_required", field="submitter_name")
-    case = Case(
-        item=item, version=version, kind=item.kind, applicant=person,
-        applicant_org=_applicant_org(person), submitter_name=submitter_name.strip()[:60],
-        submitter_contact=submitter_contact.strip()[:120],
-        verification_code=random_code(VERIFICATION_CODE_LENGTH), registered_by=actor,
-        channel=channel, form_data=_protect(specs, clean), handling_org=item.handling_org,
+    case = new_case(
+        item=item, version=version, applicant=person, registered_by=actor, channel=channel,
+        form_data=_protect(specs, clean), idempotency_key=idempotency_key,
+        submitter_name=submitter_name, submitter_contact=submitter_contact,
         responsible=actor if on_behalf and is_staff(actor) else None,
-        idempotency_key=idempotency_key,
     )
     try:
         # A savepoint: the same key racing in from a second request loses here, and gets the
@@ -356,6 +377,22 @@ def submit_case(
     record(action="cases.draft_created", actor=actor, target=case,
            organisation=case.handling_org, changes={"item": item.code, "channel": channel})
     return case
+
+
+def new_case(
+    *, item: ServiceItem, version: Any, applicant: User | None, registered_by: User | None,
+    channel: str, form_data: dict[str, Any], idempotency_key: str, submitter_name: str = "",
+    submitter_contact: str = "", responsible: User | None = None,
+) -> Case:
+    """A case of the item's version, not saved yet: the one shape every way in builds."""
+    return Case(
+        item=item, version=version, kind=item.kind, applicant=applicant,
+        applicant_org=_applicant_org(applicant), submitter_name=submitter_name.strip()[:60],
+        submitter_contact=submitter_contact.strip()[:120],
+        verification_code=random_code(VERIFICATION_CODE_LENGTH), registered_by=registered_by,
+        channel=channel, form_data=form_data, handling_org=item.handling_org,
+        responsible=responsible, idempotency_key=idempotency_key,
+    )
 
 
 def _applicant_org(person: User | None) -> Organisation | None:
@@ -669,6 +706,9 @@ def _apply_submit(step: Step) -> None:
     if not step.form_checked:
         _check_complete_form(case)
     if case.channel == Channel.ONLINE and case.applicant_id is not None:
+        if case.applicant_id == case.registered_by_id and not step.form_checked:
+            # A draft saved while the service still took online applications.
+            _require_online(case.kind, case.version)
         missing = _missing_required(case)
         if missing:
             raise materials_missing_error(missing)

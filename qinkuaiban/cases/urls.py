@@ -27,6 +27,7 @@ urlpatterns = [
     path("apply/<str:code>/", apply.apply, name="apply"),
     path("drafts/<int:pk>/", apply.draft, name="draft"),
     path("received/<str:receipt>/", apply.received, name="received"),
+    path("received/<str:receipt>/retry/", apply.retry_received, name="retry_received"),
     path("drafts/<int:pk>/attachments/<int:attachment_id>/", apply.draft_attachment,
          name="draft_attachment"),
     path("enquiries/new/", enquiry.new_enquiry, name="new_enquiry"),

@@ -4,7 +4,8 @@ columns and value converters.
 Compiling a QuerySet costs more Python than PostgreSQL spends on the one-row query it produces
 (ADR 0005): a token lookup or a case read by its number compiles three or four relations on
 every request. These reads keep their joins and conditions in a constant SQL text — which
-PostgreSQL prepares once per connection — and take their column lists and converters from the
+PostgreSQL prepares once per connection when `DB_PREPARED_STATEMENTS` is on (not behind a
+transaction-pooling PgBouncer) — and take their column lists and converters from the
 models, so a field added to a model is read without touching any SQL, and the instances are
 those the ORM would build (`Model.from_db`, every concrete field loaded).
 """

@@ -55,6 +55,9 @@ def recover_stuck_tasks(
             on_batch(batch)
 
 
+MAX_RUNS = 3
+
+
 @transaction.atomic
 def _recover_batch(*, number: int, cutoff: dt.datetime, older_than: dt.timedelta,
                    requeue: frozenset[str], batch_size: int) -> RecoveredBatch | None:
@@ -67,8 +70,11 @@ def _recover_batch(*, number: int, cutoff: dt.datetime, older_than: dt.timedelta
     )
     if not stuck:
         return None
-    requeued = [pk for pk, path, _workers in stuck if path in requeue]
-    failed = [pk for pk, path, _workers in stuck if path not in requeue]
+    # A task that took down every worker that ran it would be put back for ever: after
+    # MAX_RUNS workers it fails like the others.
+    requeued = [pk for pk, path, workers in stuck
+                if path in requeue and len(workers or []) < MAX_RUNS]
+    failed = [pk for pk, _path, _workers in stuck if pk not in set(requeued)]
     if requeued:
         DBTaskResult.objects.filter(pk__in=requeued).update(status=TaskResultStatus.READY)
     if failed:

@@ -170,18 +170,22 @@ def reset_password(*, actor: User, user: User, new_password: str) -> User:
     user = User.objects.select_for_update().get(pk=user.pk)
     _check_password_policy(user, new_password)
     _store_password(user, new_password, temporary=True)
-    end_sessions(user)
-    record(action="identity.password_reset", actor=actor, target=user)
+    revoked = end_sessions(user)
+    record(action="identity.password_reset", actor=actor, target=user,
+           changes={"revoked_credentials": revoked})
     return user
 
 
-def end_sessions(user: User) -> None:
-    """End every session of `user` (the row locked by the caller): the sessions of the person
-    whose password, second factor or account an administrator has just changed."""
+def end_sessions(user: User) -> int:
+    """End every session and API token of `user` (the row locked by the caller): the
+    credentials of the person whose password, second factor or account an administrator has
+    just changed. Returns the number of tokens revoked, for the caller's audit entry."""
     # Nothing indexes a person's sessions, so none is searched for: the session hash includes
     # the generation, and a session of the old one is flushed on its next request.
     user.session_generation += 1
     user.save(update_fields=["session_generation"])
+    return ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
+        revoked_at=timezone.now())
 
 
 def _store_password(user: User, password: str, *, temporary: bool) -> None:
@@ -273,10 +277,7 @@ def deactivate_user(*, actor: User, user: User, reason: str = "") -> User:
     user.is_active = False
     user.save(update_fields=["is_active"])
     # Sessions and tokens end for good, so reactivation never revives an old credential.
-    end_sessions(user)
-    revoked = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
-        revoked_at=timezone.now()
-    )
+    revoked = end_sessions(user)
     record(action="identity.user_deactivated", actor=actor, target=user,
            changes={"reason": reason.strip(), "revoked_credentials": revoked})
     return user
@@ -434,10 +435,11 @@ def reset_two_factor(*, actor: User, user: User, reason: str) -> User:
     backup_codes = backup_codes_left(user)
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
-    # Whoever holds the lost authenticator may hold an open session too: every session ends.
-    end_sessions(user)
+    # Whoever holds the lost authenticator may hold an open session or a token too: they end.
+    revoked = end_sessions(user)
     record(action="identity.two_factor_reset", actor=actor, target=user,
-           changes={"reason": reason, "backup_codes_removed": backup_codes})
+           changes={"reason": reason, "backup_codes_removed": backup_codes,
+                    "revoked_credentials": revoked})
     _notify_two_factor_reset(user)
     return user
 

@@ -30,3 +30,17 @@ def meta_entry(page: Page, label: str) -> Locator:
     """The value next to a label in the case overview (dl.meta)."""
     return page.locator("dl.meta dt", has_text=re.compile(rf"^{re.escape(label)}$")).locator(
         "xpath=following-sibling::dd[1]")
+
+
+def fill_trip_application(page: Page) -> None:
+    """The form of 公务出行用车申请 (QKB-GC-001) as an applicant fills it, with its one required
+    material, ready to submit."""
+    page.get_by_label("出行日期").fill("2026-12-15")
+    page.get_by_label("目的地").fill("省档案馆")
+    page.get_by_label("乘车人数").fill("3")
+    page.get_by_label("公务事由").fill("赴省档案馆查阅办公用房调剂档案。")
+    # The label reads "联系人 *" (required); "联系电话" must not match.
+    page.get_by_label(re.compile(r"^联系人\W*$")).fill("张三")
+    page.get_by_label("联系电话").fill("13800000001")
+    page.get_by_label("所在单位及处室").fill("省甲厅规划处")
+    page.get_by_label("单位用车审批单").set_input_files(pdf_file("用车审批单.pdf"))

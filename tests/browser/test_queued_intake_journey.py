@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 from qinkuaiban.cases import intake
 from qinkuaiban.cases.models import Case, Intake
 from qinkuaiban.catalogue.demo import seed_demo_data
-from tests.browser.helpers import meta_entry, pdf_file, sign_in
+from tests.browser.helpers import fill_trip_application, meta_entry, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -57,14 +57,7 @@ def test_on_a_peak_day_the_applicant_gets_a_receipt_at_once_and_then_the_case_nu
 
     sign_in(page, "zhangsan", password)
     page.goto(f"/cases/apply/{TRIP_ITEM}/")
-    page.get_by_label("出行日期").fill("2026-12-15")
-    page.get_by_label("目的地").fill("省档案馆")
-    page.get_by_label("乘车人数").fill("3")
-    page.get_by_label("公务事由").fill("赴省档案馆查阅档案。")
-    page.get_by_label(re.compile(r"^联系人\W*$")).fill("张三")
-    page.get_by_label("联系电话").fill("13800000001")
-    page.get_by_label("所在单位及处室").fill("省甲厅规划处")
-    page.get_by_label("单位用车审批单").set_input_files(pdf_file("用车审批单.pdf"))
+    fill_trip_application(page)
     page.get_by_role("button", name="提交", exact=True).click()
 
     page.wait_for_url(re.compile(r"/cases/received/[A-Z0-9]{12}/$"))

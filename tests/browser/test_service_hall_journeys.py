@@ -20,7 +20,13 @@ from qinkuaiban.cases.models import Case
 from qinkuaiban.catalogue.demo import seed_demo_data
 from qinkuaiban.catalogue.models import ServiceItem
 from qinkuaiban.identity.models import User
-from tests.browser.helpers import SMALL_PDF, meta_entry, pdf_file, sign_in
+from tests.browser.helpers import (
+    SMALL_PDF,
+    fill_trip_application,
+    meta_entry,
+    pdf_file,
+    sign_in,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -141,15 +147,7 @@ def test_an_applicant_applies_with_a_file_is_asked_once_to_supplement_and_downlo
     page.wait_for_url(re.compile(rf"/cases/apply/{TRIP_ITEM}/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("在线办理：公务出行用车申请")
 
-    page.get_by_label("出行日期").fill("2026-12-15")
-    page.get_by_label("目的地").fill("省档案馆")
-    page.get_by_label("乘车人数").fill("3")
-    page.get_by_label("公务事由").fill("赴省档案馆查阅办公用房调剂档案。")
-    # The label reads "联系人 *" (required); "联系电话" must not match.
-    page.get_by_label(re.compile(r"^联系人\W*$")).fill("张三")
-    page.get_by_label("联系电话").fill("13800000001")
-    page.get_by_label("所在单位及处室").fill("省甲厅规划处")
-    page.get_by_label("单位用车审批单").set_input_files(pdf_file("用车审批单.pdf"))
+    fill_trip_application(page)
     page.get_by_role("button", name="提交", exact=True).click()
 
     page.wait_for_url(re.compile(r"/cases/QKB\d{10}/submitted/$"))

@@ -7,6 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.db import InterfaceError, OperationalError
 
+from qinkuaiban.core import loops
 from qinkuaiban.notifications import outbox
 from qinkuaiban.notifications.management.commands import deliver_notifications as command
 
@@ -37,7 +38,7 @@ def test_the_sweeper_loop_waits_for_the_database_and_delivers_when_it_is_back(mo
             raise Stop
 
     monkeypatch.setattr(command.outbox, "deliver_all_due", deliver)
-    monkeypatch.setattr(command.time, "sleep", sleep)
+    monkeypatch.setattr(loops.time, "sleep", sleep)
 
     with pytest.raises(Stop):
         call_command("deliver_notifications", "--loop", "--interval", "7")

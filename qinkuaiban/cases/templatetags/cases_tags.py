@@ -52,13 +52,13 @@ def commitment_stats(item: Any) -> dict[str, Any]:
 def apply_button(item: Any) -> dict[str, Any]:
     """"在线办理" for an item whose guide offers online handling and whose kind an installed
     case kind handles; otherwise where and how to apply instead (the window, the phone)."""
-    from qinkuaiban.cases.kinds import registered_kinds
+    from qinkuaiban.cases.kinds import registered_kinds, takes_online_applications
 
     version = item.current_version
     kind = registered_kinds().get(item.kind)
-    online = version is not None and "online" in (version.channels or [])
     url = ""
-    if kind is not None and online:
+    if kind is not None and version is not None and takes_online_applications(
+            item.kind, version.channels):
         # A kind may take applications on its own page (meta "apply_url_name", given the slug).
         url_name = kind.meta.get("apply_url_name")
         url = (reverse(url_name, kwargs={"kind": item.kind}) if url_name

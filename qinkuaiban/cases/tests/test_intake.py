@@ -136,19 +136,35 @@ def test_a_failing_registration_keeps_the_application_and_tells_people_after_fiv
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(intake, "_case_for", broken)
+    waits = []
     for attempt in range(1, intake.MAX_ATTEMPTS + 1):
         assert intake.process_queued() == 0
         received.refresh_from_db()
         assert received.attempts == attempt and "disk full" in received.last_error
+        if received.retry_at is not None:
+            waits.append(round((received.retry_at - timezone.now()).total_seconds()))
+            # Not taken again before its time; then it is.
+            assert intake.process_queued() == 0
+            Intake.objects.filter(pk=received.pk).update(retry_at=timezone.now())
+    assert waits[:4] == [10, 20, 40, 80]
     assert received.status == IntakeStatus.FAILED
     assert not Case.objects.exists()
     assert AuditEntry.objects.filter(action="cases.intake_failed",
                                      target_id=str(received.pk)).count() == 1
     assert Message.objects.filter(kind="cases.intake_failed", recipient=zhangsan).exists()
     assert Message.objects.filter(kind="cases.intake_failed", recipient=lisi).exists()
-    # A failed application is no longer taken by the worker.
+    # A failed application is no longer taken by the worker, until the staff put it back.
     monkeypatch.undo()
     assert intake.process_queued() == 0
+    with pytest.raises(NotPermitted):
+        intake.retry_intake(actor=zhangsan, intake=received)
+    intake.retry_intake(actor=lisi, intake=received)
+    assert AuditEntry.objects.filter(action="cases.intake_retried").count() == 1
+    with pytest.raises(Conflict):
+        intake.retry_intake(actor=lisi, intake=received)
+    assert intake.process_queued() == 1
+    received.refresh_from_db()
+    assert received.case is not None and received.case.submitted_at == received.received_at
 
 
 def test_the_command_registers_what_waits_and_says_so(queued, zhangsan, capsys):
@@ -156,7 +172,7 @@ def test_the_command_registers_what_waits_and_says_so(queued, zhangsan, capsys):
     _receive(queued, zhangsan, key="b")
     call_command("process_intakes")
     out = capsys.readouterr().out
-    assert "已登记 2 件已接收申请" in out and "0 件待登记" in out
+    assert "已登记 2 件已接收申请" in out and "无待登记申请" in out
     call_command("process_intakes")
     assert "已登记 0 件" in capsys.readouterr().out
     assert Intake.objects.filter(status=IntakeStatus.REGISTERED).count() == 2
@@ -222,7 +238,7 @@ def test_the_web_form_receives_the_application_and_moves_on_once_it_is_registere
     page = client.get(response["Location"])
     body = page.content.decode()
     assert page.status_code == 200 and "申请接收回执" in body and received.receipt in body
-    assert 'hx-trigger="every 2s"' in body
+    assert 'hx-trigger="load delay:2s"' in body
     mine = client.get(reverse("cases:mine")).content.decode()
     assert received.receipt in mine
     assert signed_in(zhaoliu).get(response["Location"]).status_code == 404
@@ -248,3 +264,91 @@ def test_a_repeated_request_gets_its_receipt_even_after_the_service_closed(
     assert again.replayed and again.pk == first.pk
     with pytest.raises(Conflict):
         _receive(queued, zhangsan, key="new")
+
+
+def test_a_draft_saved_under_the_same_key_stays_a_draft_and_the_application_gets_its_case(
+        queued, zhangsan):
+    from qinkuaiban.cases import services
+
+    draft = services.submit_case(actor=zhangsan, item=queued, form=FORM, submit=False,
+                                 idempotency_key="same-form")
+    received = _receive(queued, zhangsan, key="same-form")
+    assert intake.process_queued() == 1
+    received.refresh_from_db()
+    draft.refresh_from_db()
+    assert draft.status == Status.DRAFT and draft.number is None
+    assert received.case is not None and received.case.number
+    assert received.case.status == Status.SUBMITTED and received.case != draft
+    assert Message.objects.filter(kind="cases.intake_registered", recipient=zhangsan).exists()
+
+
+def test_linking_to_an_earlier_direct_case_tells_nobody_twice(item, zhangsan, wangwu):
+    from qinkuaiban.cases import services
+
+    services.submit_case(actor=zhangsan, item=item, form=FORM, files=_files(item),
+                         idempotency_key="twice")
+    catalogue_services.set_queued_intake(actor=wangwu, item=item, enabled=True)
+    item.refresh_from_db()
+    _receive(item, zhangsan, key="twice")
+    intake.process_queued()
+    assert not Message.objects.filter(kind="cases.intake_registered").exists()
+
+
+def test_a_service_that_takes_no_online_applications_refuses_them_everywhere(
+        zhangsan, wangwu):
+    from qinkuaiban.cases import services
+    from qinkuaiban.cases.tests.factories import make_item
+
+    window_only = make_item(content={"channels": ["window"]}, materials=[])
+    with pytest.raises(Conflict) as refused:
+        services.submit_case(actor=zhangsan, item=window_only, form=FORM)
+    assert refused.value.code == "not_online"
+    catalogue_services.set_queued_intake(actor=wangwu, item=window_only, enabled=True)
+    window_only.refresh_from_db()
+    with pytest.raises(Conflict):
+        intake.receive_application(actor=zhangsan, item=window_only, form=FORM)
+    response = api(zhangsan).post("/api/v1/cases", {"service_code": window_only.code,
+                                                    "form": FORM},
+                                  content_type="application/json")
+    assert response.status_code == 409 and response.json()["code"] == "not_online"
+    assert not Case.objects.exists() and not Intake.objects.exists()
+
+
+def test_feedback_kinds_never_go_through_the_intake(cast, wangwu):
+    from qinkuaiban.cases.tests.factories import make_item
+
+    complaint_item = make_item(kind="complaint", materials=[])
+    catalogue_services.set_queued_intake(actor=wangwu, item=complaint_item, enabled=True)
+    complaint_item.refresh_from_db()
+    assert not intake.uses_queued_intake(complaint_item)
+
+
+@pytest.mark.parametrize("receipt", ["A\x00B", "short", "0O1IL0O1IL0O", "X" * 40])
+def test_a_malformed_receipt_is_not_found_without_a_query(zhangsan, receipt,
+                                                          django_assert_num_queries):
+    from qinkuaiban.cases import selectors
+    from qinkuaiban.core.errors import NotFound
+
+    with django_assert_num_queries(0), pytest.raises(NotFound):
+        selectors.get_intake_for_actor(actor=zhangsan, receipt=receipt)
+
+
+def test_the_window_staff_see_a_received_application_and_put_a_failed_one_back(
+        queued, zhangsan, lisi, zhaoliu):
+    from django.urls import reverse
+
+    from qinkuaiban.cases.tests.test_views_apply import signed_in
+
+    received = _receive(queued, zhangsan)
+    Intake.objects.filter(pk=received.pk).update(status=IntakeStatus.FAILED, attempts=5,
+                                                 last_error="RuntimeError: disk full")
+    page = signed_in(lisi).get(reverse("cases:received", args=[received.receipt]))
+    body = page.content.decode()
+    assert page.status_code == 200 and "disk full" in body and "张三" in body
+    assert signed_in(zhaoliu).get(reverse("cases:received", args=[received.receipt])
+                                  ).status_code == 404
+    refused = signed_in(zhangsan).post(reverse("cases:retry_received", args=[received.receipt]))
+    assert refused.status_code == 302
+    assert Intake.objects.get(pk=received.pk).status == IntakeStatus.FAILED
+    signed_in(lisi).post(reverse("cases:retry_received", args=[received.receipt]))
+    assert Intake.objects.get(pk=received.pk).status == IntakeStatus.QUEUED

@@ -9,13 +9,14 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect
 
 from qinkuaiban.cases import intake, selectors, services
 from qinkuaiban.cases.forms import ApplyForm, MaterialsForm
-from qinkuaiban.cases.kinds import UnknownCaseKind, get_kind
+from qinkuaiban.cases.kinds import takes_online_applications
 from qinkuaiban.cases.models import Case, IntakeStatus, Status
 from qinkuaiban.cases.views._common import actor_of, case_or_404, is_htmx
 from qinkuaiban.cases.workflow import Action
@@ -28,6 +29,8 @@ from qinkuaiban.identity.models import User
 
 FORM_PREFIX = "f"
 KEY_PREFIX = "web:"
+# (seconds since receipt, seconds between two questions of the receipt page)
+POLL_STEPS = ((30, 2), (300, 5), (1800, 15))
 
 
 def new_token() -> str:
@@ -98,7 +101,7 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
         raise Http404(exc.message) from exc
     version = item.current_version
     assert version is not None  # a published item has a current version
-    closed = not takes_online_applications(version)
+    closed = not takes_online_applications(version.item.kind, version.channels)
     material_list = list(version.materials.all())
     if request.method == "GET" or closed:
         # A closed service says where to apply instead (the page's notice) and takes nothing:
@@ -137,18 +140,6 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
         return _after_save(request, case, wanted_submit=wanted_submit)
     return _page(request, version=version, form=form, materials=materials,
                  meta={"form_token": token}, status=422)
-
-
-def takes_online_applications(version: ServiceItemVersion) -> bool:
-    """Whether the version's guide offers online handling and an installed case kind handles
-    its item (a kind whose module is not installed yet takes nothing)."""
-    if "online" not in (version.channels or []):
-        return False
-    try:
-        get_kind(version.item.kind)
-    except UnknownCaseKind:
-        return False
-    return True
 
 
 def _submitted_instead(actor: User, pk: int) -> HttpResponse:
@@ -225,21 +216,57 @@ def draft_attachment(request: HttpRequest, pk: int, attachment_id: int) -> FileR
 @login_required
 @require_safe
 def received(request: HttpRequest, receipt: str) -> HttpResponse:
-    """The receipt of an application on the queued intake: it waits here (htmx asks again every
-    two seconds) until it is registered, then goes on to the case's confirmation."""
+    """The receipt of an application on the queued intake. Its applicant waits here (htmx asks
+    again, less often as the minutes pass) until it is registered, then goes on to the case's
+    confirmation; the handling division's window staff see it too, and put a failed one back
+    in the queue."""
+    actor = actor_of(request)
     try:
-        found = selectors.get_intake_for_actor(actor=actor_of(request), receipt=receipt)
+        found = selectors.get_intake_for_actor(actor=actor, receipt=receipt)
     except NotFound as exc:
         raise Http404(exc.message) from exc
-    if found.status == IntakeStatus.REGISTERED and found.case is not None:
+    own = found.applicant_id == actor.pk
+    if own and found.status == IntakeStatus.REGISTERED and found.case is not None:
         target = reverse("cases:submitted", kwargs={"number": found.case.number})
         if is_htmx(request):
             return HttpResponseClientRedirect(target)
         return redirect(target)
-    context = {"intake": found, "version": found.version}
+    context = {"intake": found, "version": found.version, "own": own,
+               "poll_seconds": _poll_seconds(found) if own else None,
+               "may_retry": selectors.may_handle_intake(actor, found)}
     if is_htmx(request):
         return render(request, "cases/received.html#status", context)
     return render(request, "cases/received.html", context)
+
+
+def _poll_seconds(found: Any) -> int | None:
+    """How long the page waits before asking again: every 2 s at first, then less often, and
+    not at all after half an hour (the applicant is told where to look instead)."""
+    if found.status != IntakeStatus.QUEUED:
+        return None
+    waited = (timezone.now() - found.received_at).total_seconds()
+    for limit, seconds in POLL_STEPS:
+        if waited < limit:
+            return seconds
+    return None
+
+
+@login_required
+@require_POST
+def retry_received(request: HttpRequest, receipt: str) -> HttpResponse:
+    """Window staff put an application whose registration failed back in the queue."""
+    actor = actor_of(request)
+    try:
+        found = selectors.get_intake_for_actor(actor=actor, receipt=receipt)
+        intake.retry_intake(actor=actor, intake=found)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The application is back in the queue and will be "
+                                    "registered in a moment, dated when it was received."))
+    return redirect("cases:received", receipt=found.receipt)
 
 
 @login_required

@@ -67,6 +67,15 @@ def test_a_task_safe_to_run_twice_goes_back_to_the_queue(db):
     assert "1 个重新排队" in output
 
 
+def test_a_task_that_took_down_three_workers_is_failed_instead_of_put_back(db):
+    stuck = _result(TaskResultStatus.RUNNING, started_minutes_ago=120)
+    DBTaskResult.objects.filter(pk=stuck.pk).update(worker_ids=["w1", "w2", "w3"])
+
+    _recover("--older-than", "600", "--requeue", DELIVERY)
+
+    assert DBTaskResult.objects.get(pk=stuck.pk).status == TaskResultStatus.FAILED
+
+
 def test_many_stuck_results_are_recovered_in_batches_with_an_audit_entry_each(db):
     for _n in range(3):
         _result(TaskResultStatus.RUNNING, started_minutes_ago=90)

@@ -82,3 +82,21 @@ def test_an_untouched_account_keeps_djangos_own_session_hash(zhangsan):
     djangos = salted_hmac("django.contrib.auth.models.AbstractBaseUser.get_session_auth_hash",
                           zhangsan.password, algorithm="sha256").hexdigest()
     assert zhangsan.get_session_auth_hash() == djangos
+
+
+def test_a_reset_second_factor_or_password_revokes_the_persons_api_tokens(
+    zhangsan, lisi, secadmin, sysadmin
+):
+    from qinkuaiban.audit.models import AuditEntry
+    from qinkuaiban.identity.tokens import issue_token, user_for_token
+
+    _with_two_factors(zhangsan)
+    mine, colleagues = issue_token(user=zhangsan)[0], issue_token(user=lisi)[0]
+    services.reset_two_factor(actor=secadmin, user=zhangsan, reason="手机丢失，已当面核验身份")
+    assert user_for_token(mine) is None and user_for_token(colleagues) is not None
+    entry = AuditEntry.objects.filter(action="identity.two_factor_reset").latest("sequence")
+    assert entry.changes["revoked_credentials"] == 1
+
+    again = issue_token(user=zhangsan)[0]
+    services.reset_password(actor=sysadmin, user=zhangsan, new_password=NEW_PASSWORD)
+    assert user_for_token(again) is None

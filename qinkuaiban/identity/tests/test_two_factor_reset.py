@@ -49,7 +49,7 @@ def test_the_security_administrator_resets_the_authenticator_and_the_backup_code
     assert services.backup_codes_left(zhangsan) == 0
     [entry] = audit_entries("identity.two_factor_reset")
     assert entry.actor == secadmin and entry.target_id == str(zhangsan.pk)
-    assert entry.changes == {"reason": REASON, "backup_codes_removed": 10}
+    assert entry.changes == {"reason": REASON, "backup_codes_removed": 10, "revoked_credentials": 0}
 
 
 def test_the_person_is_told_in_the_message_centre(secadmin: User, zhangsan: User) -> None:

@@ -2,19 +2,15 @@
 beside the web server (`--loop`, as scripts/serve.sh does); safe to run any number of times,
 also as several processes at once (each application is taken by one of them)."""
 
-import logging
-import time
 from argparse import ArgumentParser
 from typing import Any
 
 from django.core.management.base import BaseCommand
-from django.db import InterfaceError, OperationalError, close_old_connections, connections
 from django.utils.translation import gettext as _
 
 from qinkuaiban.cases import intake
 from qinkuaiban.cases.models import Intake, IntakeStatus
-
-logger = logging.getLogger(__name__)
+from qinkuaiban.core.loops import run_until_idle
 
 
 class Command(BaseCommand):
@@ -29,34 +25,28 @@ class Command(BaseCommand):
                             help="Applications taken per round (default 50).")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        batch, loop = max(1, options["batch_size"]), options["loop"]
+        batch = max(1, options["batch_size"])
         total = 0
-        while True:
-            try:
-                done = intake.process_queued(batch=batch)
-                left = Intake.objects.filter(status=IntakeStatus.QUEUED).count() if done else 0
-            except (OperationalError, InterfaceError) as exc:
-                if not loop:
-                    raise
-                # The database is away: wait for it rather than exit (nothing to restart).
-                logger.warning("Database unavailable, next intake run in %ss: %s",
-                               options["interval"], exc)
-                connections.close_all()
-                time.sleep(options["interval"])
-                continue
-            total += done
+
+        def register() -> bool:
+            nonlocal total
+            done = intake.process_queued(batch=batch)
             if done:
-                self.stdout.write(_("Registered %(total)s received applications, %(left)s waiting")
-                                  % {"total": total, "left": left})
-            if not done:
-                if not loop:
-                    waiting = Intake.objects.filter(status=IntakeStatus.QUEUED).count()
-                    style = self.style.WARNING if waiting else self.style.SUCCESS
-                    message = _("Registered %(total)s received applications; %(waiting)s "
-                                "waiting") % {"total": total, "waiting": waiting}
-                    if waiting:
-                        message += _(" (they failed this run and are tried again on the next)")
-                    self.stdout.write(style(message))
-                    return
-                close_old_connections()
-                time.sleep(options["interval"])
+                total += done
+                left = Intake.objects.filter(status=IntakeStatus.QUEUED).count()
+                self.stdout.write(_("Registered %(total)s received applications, %(left)s "
+                                    "waiting") % {"total": total, "left": left})
+            return bool(done)
+
+        run_until_idle(step=register, loop=options["loop"], interval=options["interval"],
+                       name="process_intakes")
+        waiting = Intake.objects.filter(status=IntakeStatus.QUEUED).count()
+        if waiting:
+            self.stdout.write(self.style.WARNING(
+                _("Registered %(total)s received applications; %(waiting)s still waiting (due "
+                  "later, after a failed attempt, or taken by another worker)")
+                % {"total": total, "waiting": waiting}))
+        else:
+            self.stdout.write(self.style.SUCCESS(
+                _("Registered %(total)s received applications; none waiting")
+                % {"total": total}))

@@ -1,17 +1,13 @@
 """Deliver every due notification: the safety net run by a scheduler (every minute or so) and
 the way abandoned claims are recovered. Safe to run any number of times, also concurrently."""
 
-import logging
-import time
 from argparse import ArgumentParser
 from typing import Any
 
 from django.core.management.base import BaseCommand
-from django.db import InterfaceError, OperationalError, close_old_connections, connections
 
+from qinkuaiban.core.loops import run_until_idle
 from qinkuaiban.notifications import outbox
-
-logger = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
@@ -29,26 +25,15 @@ class Command(BaseCommand):
                             help="Deliveries claimed per transaction.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        while True:
-            try:
-                summary = outbox.deliver_all_due(batch_size=options["batch_size"])
-            except (OperationalError, InterfaceError) as exc:
-                if not options["loop"]:
-                    raise
-                # The database is away (restart, failover): a long-running sweeper waits for it
-                # instead of exiting, so nothing needs restarting when it is back.
-                logger.warning("Database unavailable, next delivery run in %ss: %s",
-                               options["interval"], exc)
-                connections.close_all()
-                time.sleep(options["interval"])
-                continue
+        def deliver() -> bool:
+            summary = outbox.deliver_all_due(batch_size=options["batch_size"])
             # In a loop, only runs that did something are worth a line in the server log.
             if not options["loop"] or summary.attempted:
                 self._report(summary)
-            if not options["loop"]:
-                return
-            close_old_connections()
-            time.sleep(options["interval"])
+            return False  # what is not due yet waits for the next run
+
+        run_until_idle(step=deliver, loop=options["loop"], interval=options["interval"],
+                       name="deliver_notifications")
 
     def _report(self, summary: outbox.RunSummary) -> None:
         line = (
