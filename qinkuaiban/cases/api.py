@@ -262,8 +262,8 @@ def create_case_with_files(
 
 @intakes_router.get("/{receipt}", response={200: IntakeOut, 401: ErrorOut, 404: ErrorOut})
 def get_intake(request: HttpRequest, receipt: str) -> dict[str, Any]:
-    """A received application (queued intake) of the caller: its status and, once registered,
-    its case number."""
+    """A received application (queued intake) — the caller's own, or one of their division
+    as its window staff: its status and, once registered, its case number."""
     return intake_out(selectors.get_intake_for_actor(actor=_user(request), receipt=receipt))
 
 
