@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.hashers import check_password
-from django.db import connections, router
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Exists, ForeignKey, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -154,12 +153,11 @@ def _own_case(actor: User, number: str) -> Case | None:
     without a staff role — only the cases they applied for or registered — as one
     hand-written statement (core/rows.py): an applicant reading their case is the API's
     busiest call, and compiling the QuerySet cost four times what PostgreSQL spends on it."""
-    connection = connections[router.db_for_read(Case)]
-    with connection.cursor() as cursor:
-        cursor.execute(_OWN_CASE_SQL.text(connection), [number, actor.pk, actor.pk])
-        row = cursor.fetchone()
-    if row is None:
+    connection = rows.read_connection(Case)
+    found = rows.fetch(connection, _OWN_CASE_SQL, [number, actor.pk, actor.pk])
+    if not found:
         return None
+    row = found[0]
     case = _CASE.instance(connection, row, 0)
     assert case is not None
     start = _CASE.width

@@ -2,7 +2,6 @@
 handling division's head and the leaders above it."""
 
 from django.core.cache import cache
-from django.db import connections, router
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
@@ -101,11 +100,9 @@ def current_version_id(*, code: str) -> int | None:
     so hand-written (core/rows.py): compiling the QuerySet cost three times the query."""
     if "\x00" in code:
         return None
-    connection = connections[router.db_for_read(ServiceItem)]
-    with connection.cursor() as cursor:
-        cursor.execute(_CURRENT_VERSION_SQL.text(connection), [code, ItemStatus.PUBLISHED.value])
-        row = cursor.fetchone()
-    return row[0] if row is not None else None
+    found = rows.fetch(rows.read_connection(ServiceItem), _CURRENT_VERSION_SQL,
+                       [code, ItemStatus.PUBLISHED.value])
+    return found[0][0] if found else None
 
 
 def get_published_item(*, code: str) -> ServiceItem:
@@ -126,12 +123,11 @@ def _published_item(code: str) -> ServiceItem | None:
     # No code holds a NUL, and PostgreSQL would refuse it in the query.
     if "\x00" in code:
         return None
-    connection = connections[router.db_for_read(ServiceItem)]
-    with connection.cursor() as cursor:
-        cursor.execute(_PUBLISHED_ITEM_SQL.text(connection), [code, ItemStatus.PUBLISHED.value])
-        row = cursor.fetchone()
-    if row is None:
+    connection = rows.read_connection(ServiceItem)
+    found = rows.fetch(connection, _PUBLISHED_ITEM_SQL, [code, ItemStatus.PUBLISHED.value])
+    if not found:
         return None
+    row = found[0]
     item = _ITEM.instance(connection, row, 0)
     assert item is not None
     item.handling_org = _HANDLING_ORG.instance(connection, row, _ITEM.width)  # type: ignore[assignment]

@@ -14,7 +14,7 @@ import weakref
 from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar
 
-from django.db import models
+from django.db import connections, models, router
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 M = TypeVar("M", bound=models.Model)
@@ -102,3 +102,15 @@ class Sql:
         if text is None:
             text = self._texts[connection.vendor] = self._build(connection)
         return text
+
+
+def read_connection(model: type[models.Model]) -> BaseDatabaseWrapper:
+    """The connection the ORM would read `model` through."""
+    return connections[router.db_for_read(model)]
+
+
+def fetch(connection: BaseDatabaseWrapper, sql: Sql, params: Sequence[Any]) -> list[Any]:
+    """The rows of a hand-written SELECT."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql.text(connection), params)
+        return list(cursor.fetchall())

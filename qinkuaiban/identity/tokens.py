@@ -6,7 +6,7 @@ import hashlib
 import secrets
 
 from django.conf import settings
-from django.db import connections, router, transaction
+from django.db import transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -72,13 +72,11 @@ def token_for_raw(raw: str) -> ApiToken | None:
     comes with its memberships, read in the same statement, for the rest of the request."""
     if not raw.startswith(TOKEN_PREFIX):
         return None
-    connection = connections[router.db_for_read(ApiToken)]
+    connection = rows.read_connection(ApiToken)
     now = timezone.now()
     params = [hash_token(raw), rows.prep(connection, ApiToken, "expires_at", now),
               rows.prep(connection, User, "is_active", True)]
-    with connection.cursor() as cursor:
-        cursor.execute(_TOKEN_SQL.text(connection), params)
-        found = cursor.fetchall()
+    found = rows.fetch(connection, _TOKEN_SQL, params)
     if not found:
         return None
     token = _TOKEN.instance(connection, found[0], 0)
