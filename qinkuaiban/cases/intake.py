@@ -36,7 +36,7 @@ from qinkuaiban.audit.services import record
 from qinkuaiban.cases import notifying
 from qinkuaiban.cases.codes import RECEIPT_LENGTH, random_code
 from qinkuaiban.cases.events import SystemEvent, append_event
-from qinkuaiban.cases.kinds import registered_kinds
+from qinkuaiban.cases.kinds import registered_kinds, takes_online_applications
 from qinkuaiban.cases.models import Case, Channel, Intake, IntakeStatus
 from qinkuaiban.cases.permissions import REGISTERING_ROLES, case_roles_in
 from qinkuaiban.cases.services import (
@@ -66,12 +66,17 @@ RETRY_BASE_SECONDS = 10
 
 
 def uses_queued_intake(item: ServiceItem, *, submit: bool = True) -> bool:
-    """Whether an applicant's own application for the item, submitted in one go, is queued
-    (never for kinds that take applications on their own pages, such as feedback)."""
-    if not (submit and item.queued_intake):
-        return False
+    """Whether an applicant's own application for the item, submitted in one go, is queued."""
+    return submit and item.queued_intake and intake_applies(item)
+
+
+def intake_applies(item: ServiceItem) -> bool:
+    """Whether the switch means anything for the item: it takes online applications on the
+    platform's own form (not feedback and other kinds with pages of their own)."""
     kind = registered_kinds().get(item.kind)
-    return kind is not None and not kind.meta.get("apply_url_name")
+    version = item.current_version
+    return (kind is not None and not kind.meta.get("apply_url_name") and version is not None
+            and takes_online_applications(item.kind, version.channels))
 
 
 def receive_application(

@@ -65,3 +65,11 @@ def apply_button(item: Any) -> dict[str, Any]:
                else reverse("cases:apply", kwargs={"code": item.code}))
     return {"url": url, "phone": version.consultation_phone if version is not None else "",
             "place": version.place if version is not None else ""}
+
+
+@register.filter
+def queued_intake_applies(item: Any) -> bool:
+    """Whether the queued-intake switch means anything for the item (catalogue management)."""
+    from qinkuaiban.cases.intake import intake_applies
+
+    return intake_applies(item)

@@ -352,3 +352,21 @@ def test_the_window_staff_see_a_received_application_and_put_a_failed_one_back(
     assert Intake.objects.get(pk=received.pk).status == IntakeStatus.FAILED
     signed_in(lisi).post(reverse("cases:retry_received", args=[received.receipt]))
     assert Intake.objects.get(pk=received.pk).status == IntakeStatus.QUEUED
+
+
+def test_the_switch_is_offered_only_where_it_means_something(cast, wangwu):
+    from django.urls import reverse
+
+    from qinkuaiban.cases.tests.factories import make_item
+    from qinkuaiban.cases.tests.test_views_apply import signed_in
+
+    online = make_item()
+    window_only = make_item(content={"channels": ["window"]}, materials=[])
+    praise = make_item(kind="praise", materials=[])
+    assert intake.intake_applies(online)
+    assert not intake.intake_applies(window_only) and not intake.intake_applies(praise)
+    body = signed_in(wangwu).get(reverse("catalogue:manage")).content.decode()
+    row = body[body.index(f'id="item-{window_only.code}"'):]
+    assert "不适用" in row[:row.index("</tr>")]
+    row = body[body.index(f'id="item-{online.code}"'):]
+    assert "不适用" not in row[:row.index("</tr>")]
