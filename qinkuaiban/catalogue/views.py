@@ -3,6 +3,7 @@ handling divisions. Views fetch through selectors and change through services.""
 
 import logging
 from collections import defaultdict
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -28,7 +29,7 @@ from qinkuaiban.catalogue.forms import (
 )
 from qinkuaiban.catalogue.models import Category, ServiceItem, ServiceItemVersion
 from qinkuaiban.catalogue.presentation import badges, guide_for
-from qinkuaiban.core.errors import DomainError, NotFound, NotPermitted
+from qinkuaiban.core.errors import DomainError, NotFound
 from qinkuaiban.core.pagecache import cached_page
 from qinkuaiban.core.pdf import PdfFontMissing
 from qinkuaiban.identity.models import Organisation, User
@@ -161,6 +162,17 @@ def _editor(request: HttpRequest) -> User:
     return user
 
 
+def _carry_out(request: HttpRequest, action: Callable[[], object], *, done: str) -> None:
+    """Run one editing service for a page that redirects: its refusal, or `done`, is the
+    message shown after the redirect."""
+    try:
+        action()
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, done)
+
+
 def _item_for_editor(actor: User, code: str) -> ServiceItem:
     try:
         return selectors.get_item_for_editor(actor=actor, code=code)
@@ -280,12 +292,8 @@ def publish(request: HttpRequest, code: str, number: int) -> HttpResponse:
 def discard(request: HttpRequest, code: str, number: int) -> HttpResponse:
     actor = _editor(request)
     version = _draft(actor, code, number)
-    try:
-        services.discard_draft(actor=actor, version=version)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("The draft was discarded."))
+    _carry_out(request, lambda: services.discard_draft(actor=actor, version=version),
+               done=_("The draft was discarded."))
     return redirect("catalogue:manage")
 
 
@@ -297,13 +305,9 @@ def retire(request: HttpRequest, code: str) -> HttpResponse:
     item = _item_for_editor(actor, code)
     if request.method == "GET":
         return render(request, "catalogue/retire.html", {"item": item})
-    try:
-        services.retire_item(actor=actor, item=item)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("The service was taken out of the guide. You can put it "
-                                    "back from this page at any time."))
+    _carry_out(request, lambda: services.retire_item(actor=actor, item=item),
+               done=_("The service was taken out of the guide. You can put it back from this "
+                      "page at any time."))
     return redirect("catalogue:manage")
 
 
@@ -312,12 +316,8 @@ def retire(request: HttpRequest, code: str) -> HttpResponse:
 def restore(request: HttpRequest, code: str) -> HttpResponse:
     actor = _editor(request)
     item = _item_for_editor(actor, code)
-    try:
-        services.restore_item(actor=actor, item=item)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("The service is back in the guide."))
+    _carry_out(request, lambda: services.restore_item(actor=actor, item=item),
+               done=_("The service is back in the guide."))
     return redirect("catalogue:manage")
 
 
@@ -333,21 +333,14 @@ def queued_intake(request: HttpRequest, code: str) -> HttpResponse:
         messages.error(request, _("Choose whether to switch the queued intake on or off."))
         return back
     name = item.current_version.name if item.current_version is not None else item.code
-    try:
-        item = services.set_queued_intake(actor=actor, item=item, enabled=wanted == "on")
-    except NotPermitted as exc:
-        raise PermissionDenied(exc.message) from exc
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        if item.queued_intake:
-            messages.success(request, _(
-                "The queued intake is on for %(service)s: applications are received at once "
-                "with a receipt and registered as cases within seconds."
-            ) % {"service": name})
-        else:
-            messages.success(request, _(
-                "The queued intake is off for %(service)s: applications are registered as "
-                "cases directly again."
-            ) % {"service": name})
+    done = _(
+        "The queued intake is on for %(service)s: applications are received at once with a "
+        "receipt and registered as cases within seconds."
+    ) if wanted == "on" else _(
+        "The queued intake is off for %(service)s: applications are registered as cases "
+        "directly again."
+    )
+    _carry_out(request, lambda: services.set_queued_intake(actor=actor, item=item,
+                                                          enabled=wanted == "on"),
+               done=done % {"service": name})
     return back
