@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import connections
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -33,7 +33,8 @@ def _register_in_the_background() -> threading.Thread:
             while timezone.now() < deadline and not intake.process_queued():
                 threading.Event().wait(0.5)
         finally:
-            close_old_connections()
+            # The thread's own connection: left open, the test database cannot be dropped.
+            connections.close_all()
 
     thread = threading.Thread(target=work, daemon=True)
     thread.start()
