@@ -38,7 +38,7 @@ from qinkuaiban.cases.codes import RECEIPT_LENGTH, random_code
 from qinkuaiban.cases.events import SystemEvent, append_event
 from qinkuaiban.cases.kinds import registered_kinds, takes_online_applications
 from qinkuaiban.cases.models import Case, Channel, Intake, IntakeStatus
-from qinkuaiban.cases.permissions import REGISTERING_ROLES, case_roles_in
+from qinkuaiban.cases.permissions import may_handle_intake
 from qinkuaiban.cases.services import (
     MaterialFile,
     _check_submitter,
@@ -251,7 +251,7 @@ def retry_intake(*, actor: User, intake: Intake) -> Intake:
     fixed); the worker registers it, still dated when received."""
     intake = (Intake.objects.select_for_update(of=("self",)).select_related("item__handling_org")
               .get(pk=intake.pk))
-    if not case_roles_in(actor, intake.item.handling_org) & REGISTERING_ROLES:
+    if not may_handle_intake(actor, intake):
         raise NotPermitted(_("Only the staff of the handling division may register it again."),
                            code="not_window_staff")
     if intake.status != IntakeStatus.FAILED:

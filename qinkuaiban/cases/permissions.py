@@ -142,3 +142,9 @@ def satisfied_guards(
                 else Guard.DOOR_VISIT_PROPOSED
             )
     return held
+
+
+def may_handle_intake(actor: Any, intake: Any) -> bool:
+    """The window staff of the handling division: they see a received application (queued
+    intake) and put a failed one back in the queue."""
+    return bool(case_roles_in(actor, intake.item.handling_org) & REGISTERING_ROLES)

@@ -43,8 +43,8 @@ from qinkuaiban.cases.models import (
 from qinkuaiban.cases.permissions import (
     REGISTERING_ROLES,
     TRANSFER_GUARDS,
-    case_roles_in,
     is_staff,
+    may_handle_intake,
     parties_for,
     pending_transfer,
     satisfied_guards,
@@ -436,12 +436,6 @@ def get_intake_for_actor(*, actor: User, receipt: str) -> Intake:
     if intake is None or (intake.applicant_id != actor.pk and not may_handle_intake(actor, intake)):
         raise NotFound(_("No such application receipt."), code="receipt_not_found")
     return intake
-
-
-def may_handle_intake(actor: User, intake: Intake) -> bool:
-    """The window staff of the handling division: they may see and retry a received
-    application."""
-    return bool(case_roles_in(actor, intake.item.handling_org) & REGISTERING_ROLES)
 
 
 def waiting_intakes_for(*, actor: User) -> QuerySet[Intake]:

@@ -135,12 +135,7 @@ def create_item(
 def start_new_version(*, actor: User | None, item: ServiceItem) -> ServiceItemVersion:
     """Copy the current version (materials included) into a new draft for editing."""
     # Lock the item: the version number is issued under it, and only one draft may exist.
-    item = (
-        ServiceItem.objects.select_for_update(of=("self",))
-        .select_related("handling_org")
-        .get(pk=item.pk)
-    )
-    _require_editor(actor, item.handling_org)
+    item = _locked_item_for_editor(actor, item)
     if item.versions.filter(published_at__isnull=True).exists():
         raise Conflict(_("This service already has a draft being edited."), code="draft_exists")
     source = item.current_version or item.versions.order_by("-number").first()
@@ -159,6 +154,17 @@ def start_new_version(*, actor: User | None, item: ServiceItem) -> ServiceItemVe
            organisation=item.handling_org,
            changes={"code": item.code, "number": number, "from_number": source.number})
     return draft
+
+
+def _locked_item_for_editor(actor: User | None, item: ServiceItem) -> ServiceItem:
+    """The item's row, locked, with its division; NotPermitted unless the actor edits it."""
+    item = (
+        ServiceItem.objects.select_for_update(of=("self",))
+        .select_related("handling_org")
+        .get(pk=item.pk)
+    )
+    _require_editor(actor, item.handling_org)
+    return item
 
 
 def _locked_draft(version: ServiceItemVersion) -> ServiceItemVersion:
@@ -248,12 +254,7 @@ def discard_draft(*, actor: User | None, version: ServiceItemVersion) -> None:
 @transaction.atomic
 def retire_item(*, actor: User | None, item: ServiceItem) -> ServiceItem:
     """Take a service out of the public guide; its versions stay for the cases citing them."""
-    item = (
-        ServiceItem.objects.select_for_update(of=("self",))
-        .select_related("handling_org")
-        .get(pk=item.pk)
-    )
-    _require_editor(actor, item.handling_org)
+    item = _locked_item_for_editor(actor, item)
     if item.status != ItemStatus.PUBLISHED:
         raise Conflict(_("Only a published service can be retired."), code="not_published")
     item.status = ItemStatus.RETIRED
@@ -266,12 +267,7 @@ def retire_item(*, actor: User | None, item: ServiceItem) -> ServiceItem:
 @transaction.atomic
 def restore_item(*, actor: User | None, item: ServiceItem) -> ServiceItem:
     """Put a retired service back in the public guide under its last published version."""
-    item = (
-        ServiceItem.objects.select_for_update(of=("self",))
-        .select_related("handling_org")
-        .get(pk=item.pk)
-    )
-    _require_editor(actor, item.handling_org)
+    item = _locked_item_for_editor(actor, item)
     if item.status != ItemStatus.RETIRED or item.current_version_id is None:
         raise Conflict(_("Only a retired service can be put back in the guide."),
                        code="not_retired")
@@ -285,12 +281,7 @@ def restore_item(*, actor: User | None, item: ServiceItem) -> ServiceItem:
 @transaction.atomic
 def set_queued_intake(*, actor: User | None, item: ServiceItem, enabled: bool) -> ServiceItem:
     """Receive this service's applications through the queued intake (peak days), or not."""
-    item = (
-        ServiceItem.objects.select_for_update(of=("self",))
-        .select_related("handling_org")
-        .get(pk=item.pk)
-    )
-    _require_editor(actor, item.handling_org)
+    item = _locked_item_for_editor(actor, item)
     if item.queued_intake == enabled:
         return item
     item.queued_intake = enabled

@@ -18,6 +18,7 @@ from qinkuaiban.cases import intake, selectors, services
 from qinkuaiban.cases.forms import ApplyForm, MaterialsForm
 from qinkuaiban.cases.kinds import takes_online_applications
 from qinkuaiban.cases.models import Case, IntakeStatus, Status
+from qinkuaiban.cases.permissions import may_handle_intake
 from qinkuaiban.cases.views._common import actor_of, case_or_404, is_htmx
 from qinkuaiban.cases.workflow import Action
 from qinkuaiban.catalogue.forms_spec import DeclaredForm, build_form_class, parse_fields
@@ -233,7 +234,7 @@ def received(request: HttpRequest, receipt: str) -> HttpResponse:
         return redirect(target)
     context = {"intake": found, "version": found.version, "own": own,
                "poll_seconds": _poll_seconds(found) if own else None,
-               "may_retry": selectors.may_handle_intake(actor, found)}
+               "may_retry": may_handle_intake(actor, found)}
     if is_htmx(request):
         return render(request, "cases/received.html#status", context)
     return render(request, "cases/received.html", context)
