@@ -13,3 +13,14 @@ class FeedbackConfig(AppConfig):
 
         register_feedback_kinds()
         receivers.connect()
+        from qinkuaiban.cases.timeline import TimelineSource, register_timeline_source
+        from qinkuaiban.feedback.selectors import (
+            case_feedback_events,
+            case_feedback_public_steps,
+        )
+
+        # The case page's timeline shows what was said about the case here, without the
+        # cases app importing feedback.
+        register_timeline_source(TimelineSource(
+            slug="feedback", for_actor=case_feedback_events,
+            for_public=case_feedback_public_steps))

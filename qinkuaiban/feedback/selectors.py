@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from qinkuaiban.cases.models import Case, Channel, Status
@@ -46,10 +47,17 @@ from qinkuaiban.feedback.rules import (
     FEEDBACK_AWAITING_REPLY,
     GOOD_LEVELS,
     RECTIFIED_STATUSES,
+    AppealDecision,
+    AppealGround,
+    FeedbackAction,
     FeedbackKind,
     FeedbackStatus,
+    Plan,
     RatedObject,
+    RectificationAction,
     RectificationStatus,
+    SystemStep,
+    action_label,
     rectification_actions,
 )
 from qinkuaiban.feedback.services.evaluations import (
@@ -332,6 +340,209 @@ def get_published_feedback(*, pk: int) -> Feedback:
     if found is None:
         raise NotFound(_("No such publication."), code="publication_not_found")
     return found
+
+
+# --- the case page's timeline ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CaseFeedbackEntry:
+    """One line of a case's timeline about its rating, the rectification of a bad rating, or a
+    submission about the case; `badge` names which."""
+
+    at: dt.datetime
+    label: str
+    by: str = ""
+    text: str = ""
+    badge: str = ""
+
+
+# The rectification steps the rater is told of. Their notes stay with the organisation except the
+# fix made and the explanation, which are what the rater is told back (国办发〔2019〕51号).
+RATER_SEES_STEP: frozenset[str] = frozenset({
+    SystemStep.OPENED, RectificationAction.CONTACT, RectificationAction.RECTIFY,
+    RectificationAction.EXPLAIN, RectificationAction.CALL_BACK,
+})
+RATER_SEES_NOTE: frozenset[str] = frozenset({
+    RectificationAction.RECTIFY, RectificationAction.EXPLAIN,
+})
+
+
+def _shown_date(value: object) -> str:
+    try:
+        return date_format(dt.date.fromisoformat(str(value)))
+    except ValueError:
+        return str(value)
+
+
+def _step_label(event: RectificationEvent, organisation: Organisation) -> str:
+    """What one rectification step did, in the past tense."""
+    data = event.data or {}
+    if event.action == SystemStep.OPENED:
+        return _("Bad rating: rectification assigned to %(organisation)s") % {
+            "organisation": organisation.name}
+    if event.action == RectificationAction.CONTACT:
+        return _("The rater was contacted")
+    if event.action == RectificationAction.VERIFY:
+        return _("The rating was verified")
+    if event.action == RectificationAction.RECTIFY:
+        if data.get("plan") == Plan.BY_DEADLINE:
+            return _("Rectification planned, to be done by %(date)s") % {
+                "date": _shown_date(data.get("fix_due_on"))}
+        if data.get("plan") == Plan.AT_ONCE:
+            return _("Rectified at once")
+        return _("Rectification done")
+    if event.action == RectificationAction.EXPLAIN:
+        return str(Plan.EXPLAINED.label)
+    if event.action == RectificationAction.CALL_BACK:
+        if data.get("satisfied"):
+            return _("Called back: the rater is satisfied")
+        return _("Called back: the rater is not satisfied")
+    if event.action == RectificationAction.APPEAL and data.get("ground") in AppealGround.values:
+        return _("Appeal filed: %(ground)s") % {"ground": AppealGround(data["ground"]).label}
+    if (event.action == RectificationAction.DECIDE_APPEAL
+            and data.get("decision") in AppealDecision.values):
+        return str(AppealDecision(data["decision"]).label)
+    return action_label(event.action)
+
+
+def _rating_entries(*, case: Case, actor: User) -> list[CaseFeedbackEntry]:
+    """The ratings, and each bad rating's rectification: in full for the staff of the rating's
+    organisation and the supervising division; for the rater, their rating and what they are
+    told of its rectification."""
+    # Only a completed case is rated, and completion is final: open cases cost no query.
+    if case.status != Status.COMPLETED:
+        return []
+    ratings = list(Evaluation.objects.filter(case=case).select_related(
+        "staff", "rectification__organisation").order_by("created_at", "pk"))
+    if not ratings:
+        return []
+    supervisor = is_supervisor(actor)
+    org_ids = set() if supervisor else visible_org_ids(actor)
+    entries: list[CaseFeedbackEntry] = []
+    rectifications: dict[int, tuple[Rectification, bool]] = {}
+    for rating in ratings:
+        as_staff = supervisor or rating.organisation_id in org_ids
+        if not as_staff and rating.rater_id != actor.pk:
+            continue
+        level = rating.get_level_display()
+        if rating.rated_object == RatedObject.STAFF:
+            label = _("Rating of staff member %(name)s: %(level)s") % {
+                "name": str(rating.staff), "level": level}
+        else:
+            label = _("Rating of the service: %(level)s") % {"level": level}
+        # A rating not given under a real name keeps its rater hidden from staff too.
+        rater = rating.rater_name if rating.is_real_name else _("Anonymous")
+        entries.append(CaseFeedbackEntry(at=rating.created_at, label=label, by=rater,
+                                         text=rating.comment, badge=_("Service rating")))
+        rectification = getattr(rating, "rectification", None)
+        if rectification is not None:
+            rectifications[rectification.pk] = (rectification, as_staff)
+    if not rectifications:
+        return entries
+    badge = _("Rectification")
+    steps = RectificationEvent.objects.filter(rectification_id__in=list(rectifications)
+                                              ).select_related("actor").order_by("created_at",
+                                                                                 "pk")
+    for step in steps:
+        rectification, as_staff = rectifications[step.rectification_id]
+        if not as_staff and step.action not in RATER_SEES_STEP:
+            continue
+        # A fix planned by a deadline is told as its date; the plan's note and ledger entry
+        # are the organisation's working papers.
+        note_shown = as_staff or (step.action in RATER_SEES_NOTE
+                                  and (step.data or {}).get("plan") != Plan.BY_DEADLINE)
+        entries.append(CaseFeedbackEntry(
+            at=step.created_at, label=_step_label(step, rectification.organisation),
+            by=str(step.actor) if step.actor is not None else "",
+            text=step.note if note_shown else "", badge=badge))
+    return entries
+
+
+def _submission_entries(*, case: Case, actor: User) -> list[CaseFeedbackEntry]:
+    """Complaints, suggestions, praise and letters about the case, as far as the actor sees
+    them (feedback_for_actor): the submission, the replies, adoption and the submitter's
+    answers."""
+    # Most cases have none: one plain query says so before visibility is worked out.
+    about = list(Feedback.objects.filter(target_case=case).exclude(
+        status=FeedbackStatus.MERGED).order_by().values_list("pk", flat=True))
+    if not about:
+        return []
+    found = {f.pk: f for f in feedback_for_actor(actor=actor).filter(pk__in=about)}
+    if not found:
+        return []
+    entries: list[CaseFeedbackEntry] = []
+
+    def submitter(feedback: Feedback) -> str:
+        if feedback.is_anonymous or feedback.case.applicant_id is None:
+            return _("Anonymous")
+        return feedback.case.applicant_display
+
+    for feedback in found.values():
+        badge = feedback.get_kind_display()
+        entries.append(CaseFeedbackEntry(
+            at=feedback.created_at, badge=badge, by=submitter(feedback),
+            label=_("Filed as %(number)s: %(title)s") % {
+                "number": feedback.number, "title": feedback.title},
+            text=feedback.content))
+        if feedback.is_adopted and feedback.adopted_at is not None:
+            entries.append(CaseFeedbackEntry(
+                at=feedback.adopted_at, label=str(FeedbackAction.ADOPTED.label),
+                text=feedback.adoption_note, badge=badge))
+    replies = FeedbackReply.objects.filter(feedback_id__in=list(found)).select_related(
+        "author").order_by("feedback", "round")
+    for reply in replies:
+        feedback = found[reply.feedback_id]
+        badge = feedback.get_kind_display()
+        entries.append(CaseFeedbackEntry(at=reply.created_at, label=reply.get_round_display(),
+                                         by=str(reply.author), text=reply.text, badge=badge))
+        if reply.answered_at is not None:
+            verdict = FeedbackAction.SATISFIED if reply.satisfied else FeedbackAction.UNSATISFIED
+            entries.append(CaseFeedbackEntry(
+                at=reply.answered_at, label=str(verdict.label), by=submitter(feedback),
+                text=reply.answer_comment, badge=badge))
+    return entries
+
+
+def case_feedback_events(*, case: Case, actor: User) -> list[CaseFeedbackEntry]:
+    """What the feedback app knows about a case, as the actor may see it, oldest first: the
+    ratings, a bad rating's rectification, and complaints or suggestions about the case with
+    their replies.
+    The applicant sees their own rating and what they are told back, never staff notes; the
+    handling organisation's staff and the supervising division see the rest as the
+    rectification and feedback pages show it."""
+    if not getattr(actor, "is_authenticated", False):
+        return []
+    entries = [*_rating_entries(case=case, actor=actor),
+               *_submission_entries(case=case, actor=actor)]
+    return sorted(entries, key=lambda entry: entry.at)
+
+
+def case_feedback_public_steps(*, case: Case) -> list[CaseFeedbackEntry]:
+    """For the public progress page: that the case was rated, and whether the rectification of
+    a bad rating is under way or closed; never a complaint about the case (another's case)."""
+    # The code holder need not be the rater, so bare facts only: no level, comment, name, note.
+    if case.status != Status.COMPLETED:
+        return []
+    ratings = list(Evaluation.objects.filter(case=case).select_related("rectification")
+                   .order_by("created_at", "pk"))
+    if not ratings:
+        return []
+    entries = [CaseFeedbackEntry(at=ratings[0].created_at, label=_("The service was rated"),
+                                 badge=_("Service rating"))]
+    for rating in ratings:
+        rectification = getattr(rating, "rectification", None)
+        if rectification is None:
+            continue
+        if rectification.is_open or rectification.closed_at is None:
+            entries.append(CaseFeedbackEntry(
+                at=rectification.created_at, label=_("Rectification under way"),
+                badge=_("Rectification")))
+        else:
+            entries.append(CaseFeedbackEntry(
+                at=rectification.closed_at, label=_("Rectification closed"),
+                badge=_("Rectification")))
+    return entries
 
 
 # --- statistics --------------------------------------------------------------------------------

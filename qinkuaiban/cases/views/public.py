@@ -15,6 +15,7 @@ from qinkuaiban.cases.events import SystemEvent
 from qinkuaiban.cases.forms import ProgressForm, VerifyForm
 from qinkuaiban.cases.models import Case, Status
 from qinkuaiban.cases.notices import find_notice, issuing_bodies
+from qinkuaiban.cases.timeline import CaseStep, public_timeline
 from qinkuaiban.cases.views._common import client_address
 from qinkuaiban.cases.workflow import Action
 from qinkuaiban.core.errors import NotFound, RateLimited
@@ -32,12 +33,12 @@ REASONS_SHOWN = frozenset({
 })
 
 
-def public_history(case: Case) -> list[dict[str, Any]]:
+def public_history(case: Case) -> list[CaseStep]:
     """The history without form data and with no more about staff than their names."""
     return [
-        {"label": event.action_label, "at": event.created_at,
-         "by": event.actor.real_name if event.actor is not None else "",
-         "reason": event.reason if event.action in REASONS_SHOWN else ""}
+        CaseStep(at=event.created_at, label=event.action_label,
+                 by=event.actor.real_name if event.actor is not None else "",
+                 text=event.reason if event.action in REASONS_SHOWN else "")
         for event in selectors.case_events(case=case) if event.action not in HIDDEN_EVENTS
     ]
 
@@ -64,8 +65,8 @@ def progress(request: HttpRequest) -> HttpResponse:
                                    "try again."))
         else:
             agency, division = issuing_bodies(case)
-            context.update(case=case, history=public_history(case), agency=agency,
-                           division=division)
+            context.update(case=case, history=public_timeline(case=case, own=public_history(case)),
+                           agency=agency, division=division)
     return render(request, "cases/progress.html", context, status=status)
 
 
