@@ -51,7 +51,6 @@ from qinkuaiban.cases.permissions import (
     with_action_data,
 )
 from qinkuaiban.cases.workflow import OPEN_STATUSES, TRANSITIONS, Status, actions_for
-from qinkuaiban.catalogue.forms_spec import parse_fields
 from qinkuaiban.catalogue.models import ItemStatus, ServiceItem
 from qinkuaiban.core import rows
 from qinkuaiban.core.errors import NotFound
@@ -303,7 +302,7 @@ class FormValue:
 def display_form_data(*, case: Case) -> list[FormValue]:
     """The form as submitted, in declaration order, ID numbers masked."""
     values = []
-    for spec in parse_fields(case.version.form_fields):
+    for spec in case.version.field_specs:
         if spec.name not in case.form_data:
             continue
         raw = case.form_data[spec.name]

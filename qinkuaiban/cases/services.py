@@ -63,7 +63,7 @@ from qinkuaiban.cases.workflow import (
     Guard,
     Status,
 )
-from qinkuaiban.catalogue.forms_spec import missing_required, parse_fields, validate_form_data
+from qinkuaiban.catalogue.forms_spec import missing_required, validate_form_data
 from qinkuaiban.catalogue.models import ItemStatus, Material, Medium, Necessity, ServiceItem
 from qinkuaiban.core import crypto
 from qinkuaiban.core.errors import Conflict, InvalidInput, NotPermitted
@@ -173,7 +173,7 @@ def _validate_form(
 ) -> tuple[list[Any], dict[str, Any]]:
     """The form checked against the version's declaration; a draft (`partial`) may leave
     required fields blank until it is submitted, and the kind checks only a complete form."""
-    specs = parse_fields(version.form_fields)
+    specs = version.field_specs
     clean, errors = validate_form_data(specs, form, partial=partial)
     if kind.validate_form is not None and not errors and not partial:
         for name, messages in kind.validate_form(version, clean).items():
@@ -686,7 +686,7 @@ def _start_of(day: dt.date) -> dt.datetime:
 def _check_complete_form(case: Case) -> None:
     """A draft was saved with blanks allowed: at submission the form must be complete, and
     the kind checks it (receiving the stored values: ID numbers in their protected form)."""
-    specs = parse_fields(case.version.form_fields)
+    specs = case.version.field_specs
     missing = missing_required(specs, case.form_data)
     if missing:
         raise InvalidInput(

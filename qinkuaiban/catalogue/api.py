@@ -12,7 +12,7 @@ from ninja import Router, Schema
 from ninja.pagination import paginate
 
 from qinkuaiban.catalogue import selectors
-from qinkuaiban.catalogue.forms_spec import FieldSpec, parse_fields
+from qinkuaiban.catalogue.forms_spec import FieldSpec
 from qinkuaiban.catalogue.models import ServiceItem, ServiceItemVersion
 from qinkuaiban.core.pagination import BoundedPageNumberPagination
 from qinkuaiban.core.schemas import ErrorOut
@@ -112,7 +112,7 @@ def get_service(request: HttpRequest, code: str) -> dict[str, Any]:
              "medium": m.medium, "copies": m.copies, "source": m.source, "notes": m.notes}
             for m in version.materials.all()
         ],
-        "form": [_form_field(spec) for spec in parse_fields(version.form_fields)],
+        "form": [_form_field(spec) for spec in version.field_specs],
         "process_steps": version.process_steps,
         "channels": version.channels,
         "has_appointment": version.has_appointment,

@@ -2,6 +2,8 @@
 case is submitted under) and each version's materials. Elements follow domain.md §1
 (national 实施清单 practice, GB/T 39554.1-2020 for codes)."""
 
+import re
+from functools import cached_property
 from typing import Any
 
 from django.conf import settings
@@ -19,12 +21,14 @@ from qinkuaiban.catalogue.documents import (
     validate_special_steps,
     validate_text_list,
 )
-from qinkuaiban.catalogue.forms_spec import validate_declaration
+from qinkuaiban.catalogue.forms_spec import FieldSpec, parse_fields, validate_declaration
 from qinkuaiban.core.models import TimeStampedModel
 from qinkuaiban.core.validators import validate_credit_code
 
+ITEM_CODE_PATTERN = r"^[A-Z0-9][A-Z0-9-]{1,38}[A-Z0-9]$"
+ITEM_CODE = re.compile(ITEM_CODE_PATTERN)
 validate_item_code = RegexValidator(
-    r"^[A-Z0-9][A-Z0-9-]{1,38}[A-Z0-9]$",
+    ITEM_CODE_PATTERN,
     _("Use capital letters, digits and hyphens, e.g. QKB-TY-001."),
     code="invalid_item_code",
 )
@@ -319,6 +323,12 @@ class ServiceItemVersion(TimeStampedModel):
     @property
     def is_published(self) -> bool:
         return self.published_at is not None
+
+    @cached_property
+    def field_specs(self) -> list[FieldSpec]:
+        """The declared form fields, checked and parsed once per instance (a published
+        version's travel with it in the process's cache: catalogue.selectors)."""
+        return parse_fields(self.form_fields)
 
     @property
     def door_to_door(self) -> bool:

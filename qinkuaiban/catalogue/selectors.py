@@ -7,6 +7,7 @@ from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from qinkuaiban.catalogue.models import (
+    ITEM_CODE,
     Category,
     ItemStatus,
     Material,
@@ -22,6 +23,11 @@ from qinkuaiban.identity.selectors import has_role, organisation_ids_for
 
 PUBLISHED_VERSION_KEY = "qkb:published-version"
 PUBLISHED_VERSION_SECONDS = 3600
+CURRENT_VERSION_KEY = "qkb:current-version"
+# How long another server process may go on showing an item's guide as it was, after a new
+# version is published or the item retired: a second, for the guide's busiest page to cost no
+# query on the peak morning.
+CURRENT_VERSION_SECONDS = 1
 
 
 def _ancestor_ids(organisation: Organisation) -> set[int]:
@@ -96,13 +102,26 @@ _PUBLISHED_ITEM_SQL = rows.Sql(_published_item_sql)
 
 def current_version_id(*, code: str) -> int | None:
     """The id of a published item's current version, for cache keys (None: not published).
-    Asked on every view of the guide's busiest page, even when the page comes from the cache,
-    so hand-written (core/rows.py): compiling the QuerySet cost three times the query."""
-    if "\x00" in code:
-        return None
+    Asked on every view of the guide's busiest page, even when the page comes from the cache:
+    kept for CURRENT_VERSION_SECONDS in the process's cache, and forgotten at once in the
+    process that publishes, retires or restores the item (`forget_current_version`); another
+    process may show the guide it had for that long. Read hand-written (core/rows.py)."""
+    if ITEM_CODE.fullmatch(code) is None:
+        return None  # no item has such a code (and it would make a bad cache key)
+    key = f"{CURRENT_VERSION_KEY}:{code}"
+    cached = cache.get(key)
+    if cached is not None:
+        return cached or None
     found = rows.fetch(rows.read_connection(ServiceItem), _CURRENT_VERSION_SQL,
                        [code, ItemStatus.PUBLISHED.value])
-    return found[0][0] if found else None
+    version_id = found[0][0] if found else None
+    cache.set(key, version_id or 0, CURRENT_VERSION_SECONDS)
+    return version_id
+
+
+def forget_current_version(code: str) -> None:
+    """The item's current version changed (or it left or came back to the guide)."""
+    cache.delete(f"{CURRENT_VERSION_KEY}:{code}")
 
 
 def get_published_item(*, code: str) -> ServiceItem:
@@ -145,6 +164,7 @@ def published_version(pk: int) -> ServiceItemVersion:
             Prefetch("materials", queryset=Material.objects.order_by("position", "id"))
         ).get(pk=pk)
         if version.is_published:
+            version.field_specs  # noqa: B018 — parsed once, cached with the version
             cache.set(key, version, PUBLISHED_VERSION_SECONDS)
     return version
 

@@ -2,6 +2,7 @@
 draft (a copy of the current version), and publishing makes it current — each step audited."""
 
 from collections.abc import Mapping, Sequence
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -11,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qinkuaiban.audit.services import record
+from qinkuaiban.catalogue import selectors
 from qinkuaiban.catalogue.models import ItemStatus, Material, ServiceItem, ServiceItemVersion
 from qinkuaiban.catalogue.selectors import can_edit_items_of
 from qinkuaiban.core.errors import Conflict, InvalidInput, NotPermitted
@@ -203,6 +205,13 @@ def update_draft(
     return version
 
 
+def _guide_changed(code: str) -> None:
+    """Forget the item's current version in this process now (a rollback only costs a query)
+    and again once committed (a read in between may have cached the old one)."""
+    selectors.forget_current_version(code)
+    transaction.on_commit(partial(selectors.forget_current_version, code))
+
+
 @transaction.atomic
 def publish_version(*, actor: User | None, version: ServiceItemVersion) -> ServiceItemVersion:
     """Make a draft the item's current version; from now on it never changes."""
@@ -231,6 +240,7 @@ def publish_version(*, actor: User | None, version: ServiceItemVersion) -> Servi
            changes={"code": item.code, "number": version.number,
                     "previous_number": previous.number if previous else None,
                     "legal_days": version.legal_days, "promised_days": version.promised_days})
+    _guide_changed(item.code)
     return version
 
 
@@ -261,6 +271,7 @@ def retire_item(*, actor: User | None, item: ServiceItem) -> ServiceItem:
     item.save(update_fields=["status", "updated_at"])
     record(action="catalogue.item_retired", actor=actor, target=item,
            organisation=item.handling_org, changes={"code": item.code})
+    _guide_changed(item.code)
     return item
 
 
@@ -275,6 +286,7 @@ def restore_item(*, actor: User | None, item: ServiceItem) -> ServiceItem:
     item.save(update_fields=["status", "updated_at"])
     record(action="catalogue.item_restored", actor=actor, target=item,
            organisation=item.handling_org, changes={"code": item.code})
+    _guide_changed(item.code)
     return item
 
 

@@ -21,7 +21,7 @@ from qinkuaiban.cases.models import Case, IntakeStatus, Status
 from qinkuaiban.cases.permissions import may_handle_intake
 from qinkuaiban.cases.views._common import actor_of, case_or_404, is_htmx
 from qinkuaiban.cases.workflow import Action
-from qinkuaiban.catalogue.forms_spec import DeclaredForm, build_form_class, parse_fields
+from qinkuaiban.catalogue.forms_spec import DeclaredForm, build_form_class
 from qinkuaiban.catalogue.models import Necessity, ServiceItemVersion
 from qinkuaiban.catalogue.presentation import badges, limits_text, visits_text
 from qinkuaiban.catalogue.selectors import get_published_item
@@ -42,7 +42,7 @@ def declared_form(version: ServiceItemVersion, *args: Any, partial: bool = False
                   **kwargs: Any) -> DeclaredForm:
     """The application form the version declares (the catalogue's form machinery); `partial`
     for a draft being saved, which may leave required fields blank."""
-    form_class = build_form_class(parse_fields(version.form_fields))
+    form_class = build_form_class(version.field_specs)
     kwargs["prefix"] = FORM_PREFIX
     form = form_class(*args, **kwargs)
     form.partial = partial
