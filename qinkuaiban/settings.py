@@ -281,6 +281,11 @@ QKB_CASE_ESCALATE_AT_TRANSFER = env_int("QKB_CASE_ESCALATE_AT_TRANSFER", 3)
 QKB_CASE_SUPERVISION_ORG = env_str("QKB_CASE_SUPERVISION_ORG", "goa-supervision")
 QKB_PUBLIC_LOOKUP_PER_MINUTE = env_int("QKB_PUBLIC_LOOKUP_PER_MINUTE", 10)
 QKB_CASE_SWEEP_BATCH = env_int("QKB_CASE_SWEEP_BATCH", 500)
+# Queued intake (docs/adr/0006-queued-intake.md): while applications arrive at this many a
+# second or more, the intake worker leaves the machine to receiving them, unless the oldest
+# waiting one has waited this many seconds. [M]
+QKB_INTAKE_BUSY_PER_SECOND = env_int("QKB_INTAKE_BUSY_PER_SECOND", 10)
+QKB_INTAKE_MAX_DEFER_SECONDS = env_int("QKB_INTAKE_MAX_DEFER_SECONDS", 60)
 
 # --- Feedback: 好差评, rectification, complaints and suggestions (working days) [M] ------------
 # Source: 国办发〔2019〕51号 and local practice (domain.md §4); every limit is configurable.

@@ -17,9 +17,11 @@ queue once the cause is fixed (docs/adr/0006-queued-intake.md)."""
 
 import datetime as dt
 import logging
-from collections.abc import Iterable, Mapping
+import time
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+from django.conf import settings
 from django.db import (
     IntegrityError,
     InterfaceError,
@@ -53,7 +55,7 @@ from qinkuaiban.cases.services import (
     required_not_supplied,
     stored_file,
 )
-from qinkuaiban.cases.uploads import inspect_upload
+from qinkuaiban.cases.uploads import delete_stored, inspect_upload
 from qinkuaiban.cases.workflow import Action, Status
 from qinkuaiban.catalogue.models import ItemStatus, ServiceItem
 from qinkuaiban.core.errors import Conflict, DomainError, NotPermitted
@@ -128,16 +130,34 @@ def _replay(*, actor: User, key: str) -> Intake | None:
     return found
 
 
-@transaction.atomic
 def _store(*, actor: User, item: ServiceItem, form_data: dict[str, Any],
            checked: list[tuple[Any, Any, Any]], key: str) -> Intake:
-    """The files and the row, all or nothing (a file written here is deleted on rollback)."""
-    intake = Intake(receipt=random_code(RECEIPT_LENGTH), applicant=actor, item=item,
-                    version=item.current_version, form_data=form_data,
-                    files=[stored_file(material, file, info) for material, file, info in checked],
-                    idempotency_key=key, received_at=timezone.now())
-    intake.save()
+    """The files, then the row: one INSERT, a transaction of its own (no BEGIN and COMMIT to
+    pay on the peak morning). A row that is not written takes its files with it; inside an
+    outer transaction they also go if that one rolls back (uploads.delete_on_rollback)."""
+    files: list[dict[str, Any]] = []
+    try:
+        for material, file, info in checked:
+            files.append(stored_file(material, file, info))
+        intake = Intake(receipt=random_code(RECEIPT_LENGTH), applicant=actor, item=item,
+                        version=item.current_version, form_data=form_data, files=files,
+                        idempotency_key=key, received_at=timezone.now())
+        _insert(intake)
+    except BaseException:
+        for entry in files:
+            delete_stored(entry["file"])
+        raise
     return intake
+
+
+def _insert(intake: Intake) -> None:
+    alias = router.db_for_write(Intake)
+    if connections[alias].in_atomic_block:
+        # In a caller's transaction: a savepoint, so a key already used leaves it usable.
+        with transaction.atomic(using=alias):
+            intake.save(force_insert=True)
+    else:
+        intake.save(force_insert=True)
 
 
 # --- the worker ------------------------------------------------------------------------------
@@ -243,6 +263,43 @@ def _record_failure(pk: int, exc: Exception) -> None:
 def process_queued(*, batch: int = 50) -> int:
     """Register the applications waiting now (at most `batch`); the number registered."""
     return sum(1 for pk in queued_ids(limit=batch) if register_intake(pk=pk) is not None)
+
+
+class Pacing:
+    """Registering yields to receiving. On the peak morning every core is busy receiving;
+    registering at the same time (its database work runs at full priority even though the
+    worker is niced) slows receiving down. So while applications arrive at
+    `QKB_INTAKE_BUSY_PER_SECOND` a second or more, the worker waits — unless the oldest
+    waiting one has waited `QKB_INTAKE_MAX_DEFER_SECONDS`: then it registers whatever the rate,
+    so no applicant waits much longer than that for the case number."""
+
+    def __init__(self, *, busy_per_second: float | None = None,
+                 max_defer: dt.timedelta | None = None,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.busy_per_second = (settings.QKB_INTAKE_BUSY_PER_SECOND if busy_per_second is None
+                                else busy_per_second)
+        self.max_defer = max_defer or dt.timedelta(
+            seconds=settings.QKB_INTAKE_MAX_DEFER_SECONDS)
+        self.clock = clock
+        self._seen: tuple[float, int] | None = None
+
+    def arrivals_per_second(self) -> float:
+        """Applications received per second since the last look (0 at the first): from the
+        newest row's id, one index lookup."""
+        newest = Intake.objects.order_by("-id").values_list("id", flat=True).first() or 0
+        now, seen = self.clock(), self._seen
+        self._seen = (now, newest)
+        if seen is None or now <= seen[0]:
+            return 0.0
+        return max(0, newest - seen[1]) / (now - seen[0])
+
+    def should_wait(self) -> bool:
+        """Whether to leave the queue alone for now."""
+        if self.arrivals_per_second() < self.busy_per_second:
+            return False
+        oldest = (Intake.objects.filter(status=IntakeStatus.QUEUED).order_by("id")
+                  .values_list("received_at", flat=True).first())
+        return oldest is not None and timezone.now() - oldest < self.max_defer
 
 
 @transaction.atomic

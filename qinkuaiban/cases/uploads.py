@@ -242,13 +242,17 @@ def _commit_marker(using: str) -> _CommitMarker:
 
 
 def _delete_unless_committed(marker: _CommitMarker, storage: Storage, name: str) -> None:
-    if marker.committed:
-        return
+    if not marker.committed:
+        delete_stored(name, storage=storage)
+
+
+def delete_stored(name: str, *, storage: Storage = default_storage) -> None:
+    """Delete a file whose row was not written; never raises (it is called while a failure
+    is already on its way up), prune_orphan_uploads removes what it could not."""
     try:
         storage.delete(name)
     except Exception:
-        # Called while Django rolls back: never raise there. prune_orphan_uploads removes it.
-        logger.warning("Could not delete %s after its transaction rolled back", name,
+        logger.warning("Could not delete %s after its row was not written", name,
                        exc_info=True)
 
 

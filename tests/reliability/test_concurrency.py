@@ -17,9 +17,11 @@ from django.utils import timezone
 
 from qinkuaiban.audit.verification import verify_chain
 from qinkuaiban.cases import kinds, services
-from qinkuaiban.cases.models import Case, CaseEvent, CaseNumberSequence
+from qinkuaiban.cases.intake import process_queued
+from qinkuaiban.cases.models import Case, CaseEvent, CaseNumberSequence, Intake
 from qinkuaiban.cases.tests.factories import make_item, pdf
 from qinkuaiban.catalogue.models import ServiceItem
+from qinkuaiban.catalogue.services import set_queued_intake
 from qinkuaiban.identity.models import Organisation, User
 from qinkuaiban.identity.roles import Role
 from qinkuaiban.identity.services import create_user, grant_role
@@ -85,6 +87,26 @@ def test_fifty_simultaneous_requests_with_one_idempotency_key_make_one_case(
     assert Case.objects.count() == 1
     assert CaseEvent.objects.filter(action="submit").count() == 1
     assert verify_chain().ok
+
+
+def test_fifty_simultaneous_requests_with_one_key_on_the_queued_intake_get_one_receipt(
+    online_item: ServiceItem, zhangsan: User, wangwu: User
+) -> None:
+    # Received in one INSERT with no transaction around it: the 49 losers of the unique key
+    # answer with the winner's receipt, and nothing is left half-written.
+    set_queued_intake(actor=wangwu, item=online_item, enabled=True)
+    clients = [api_client(zhangsan) for _i in range(50)]
+    body = {"service_code": online_item.code, "form": {"contact_phone": "13800000001"}}
+
+    responses = run_together(
+        [partial(post_json, c, "/api/v1/cases", body, **{"Idempotency-Key": "k-peak-0001"})
+         for c in clients])
+
+    assert [r.status_code for r in responses] == [202] * 50
+    assert len({r.json()["receipt"] for r in responses}) == 1
+    assert Intake.objects.count() == 1
+    assert process_queued() == 1
+    assert Case.objects.count() == 1
 
 
 def test_two_handlers_taking_the_same_action_at_once_one_succeeds_and_one_gets_409(

@@ -370,3 +370,80 @@ def test_the_switch_is_offered_only_where_it_means_something(cast, wangwu):
     assert "不适用" in row[:row.index("</tr>")]
     row = body[body.index(f'id="item-{online.code}"'):]
     assert "不适用" not in row[:row.index("</tr>")]
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_the_worker_leaves_the_queue_alone_while_applications_pour_in(queued, zhangsan):
+    clock = _Clock()
+    pacing = intake.Pacing(busy_per_second=2, max_defer=dt.timedelta(seconds=60), clock=clock)
+    _receive(queued, zhangsan, key="a")
+    # The first look has nothing to compare with: the worker goes ahead.
+    assert pacing.arrivals_per_second() == 0 and not pacing.should_wait()
+    clock.now += 1
+    for key in "bcd":
+        _receive(queued, zhangsan, key=key)
+    assert pacing.should_wait()  # three in the last second: receiving comes first
+    clock.now += 1
+    _receive(queued, zhangsan, key="e")
+    assert not pacing.should_wait()  # one a second: registering goes on
+    clock.now += 2
+    assert pacing.arrivals_per_second() == 0
+
+
+def test_no_application_waits_longer_than_the_longest_deferral(queued, zhangsan):
+    clock = _Clock()
+    pacing = intake.Pacing(busy_per_second=1, max_defer=dt.timedelta(seconds=60), clock=clock)
+    pacing.arrivals_per_second()
+    clock.now += 1
+    first = _receive(queued, zhangsan, key="a")
+    _receive(queued, zhangsan, key="b")
+    Intake.objects.filter(pk=first.pk).update(
+        received_at=timezone.now() - dt.timedelta(seconds=61))
+    assert not pacing.should_wait()
+    # Nothing queued (all registered): nothing to wait for, whatever the rate.
+    assert intake.process_queued() == 2
+    clock.now += 1
+    _receive(queued, zhangsan, key="c")
+    _receive(queued, zhangsan, key="d")
+    Intake.objects.filter(status=IntakeStatus.QUEUED).update(status=IntakeStatus.FAILED)
+    assert not pacing.should_wait()
+
+
+def test_the_looping_worker_waits_during_a_peak_and_registers_after_it(
+        queued, zhangsan, settings, monkeypatch):
+    from qinkuaiban.cases.management.commands import process_intakes
+
+    settings.QKB_INTAKE_BUSY_PER_SECOND = 1
+    rounds: list[int] = []
+
+    def fake_loop(*, step: Any, loop: bool, interval: float, name: str) -> None:
+        assert loop
+        rounds.append(int(step()))  # first look: registers what is there
+        for key in ("p1", "p2", "p3"):
+            _receive(queued, zhangsan, key=key)
+        rounds.append(int(step()))  # three since the last look: waits
+        Intake.objects.update(received_at=timezone.now() - dt.timedelta(minutes=5))
+        rounds.append(int(step()))  # waited long enough: registers
+    monkeypatch.setattr(process_intakes, "run_until_idle", fake_loop)
+    _receive(queued, zhangsan, key="first")
+    call_command("process_intakes", "--loop")
+    assert rounds == [1, 0, 1]
+    assert Intake.objects.filter(status=IntakeStatus.REGISTERED).count() == 4
+
+
+def test_a_row_that_cannot_be_written_takes_its_files_with_it(
+        queued, zhangsan, media_root: Path, monkeypatch):
+    def refuse(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(Intake, "save", refuse)
+    with pytest.raises(RuntimeError):
+        _receive(queued, zhangsan)
+    assert not [p for p in media_root.rglob("*") if p.is_file()]

@@ -1,6 +1,7 @@
 """Register the applications received through the queued intake as cases, oldest first. Run
-beside the web server (`--loop`, as scripts/serve.sh does); safe to run any number of times,
-also as several processes at once (each application is taken by one of them)."""
+beside the web server (`--loop`, as scripts/serve.sh does), where it waits while applications
+pour in (intake.Pacing); safe to run any number of times, also as several processes at once
+(each application is taken by one of them)."""
 
 from argparse import ArgumentParser
 from typing import Any
@@ -27,9 +28,14 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         batch = max(1, options["batch_size"])
         total = 0
+        # Beside the web server, registering waits while a peak of applications arrives; a
+        # single run registers what is there.
+        pacing = intake.Pacing() if options["loop"] else None
 
         def register() -> bool:
             nonlocal total
+            if pacing is not None and pacing.should_wait():
+                return False
             done = intake.process_queued(batch=batch)
             if done:
                 total += done
