@@ -23,11 +23,12 @@ from qinkuaiban.identity.selectors import has_role, organisation_ids_for
 
 PUBLISHED_VERSION_KEY = "qkb:published-version"
 PUBLISHED_VERSION_SECONDS = 3600
-CURRENT_VERSION_KEY = "qkb:current-version"
-# How long another server process may go on showing an item's guide as it was, after a new
-# version is published or the item retired: a second, for the guide's busiest page to cost no
-# query on the peak morning.
-CURRENT_VERSION_SECONDS = 1
+PUBLISHED_ITEM_KEY = "qkb:published-item"
+# How long another server process may go on with a published item as it read it, after a new
+# version is published, the item retired or switched: a second, so that the guide's busiest
+# page costs no query and an application one less on the peak morning.
+PUBLISHED_ITEM_SECONDS = 1
+NOT_PUBLISHED = 0  # cached too: a code that is asked for and not in the guide
 
 
 def _ancestor_ids(organisation: Organisation) -> set[int]:
@@ -75,15 +76,6 @@ def _with_materials(versions: QuerySet[ServiceItemVersion]) -> QuerySet[ServiceI
     )
 
 
-def _current_version_sql(connection: BaseDatabaseWrapper) -> str:
-    item = _ITEM
-    return (
-        f"SELECT {item.col(connection, 'current_version')} "  # noqa: S608 (no value in it)
-        f"FROM {item.ref(connection)} WHERE {item.col(connection, 'code')} = %s "
-        f"AND {item.col(connection, 'status')} = %s"
-    )
-
-
 def _published_item_sql(connection: BaseDatabaseWrapper) -> str:
     item, org = _ITEM, _HANDLING_ORG
     return (
@@ -96,32 +88,14 @@ def _published_item_sql(connection: BaseDatabaseWrapper) -> str:
 
 _ITEM = rows.Table(ServiceItem, "i")
 _HANDLING_ORG = rows.Table(Organisation, "o")
-_CURRENT_VERSION_SQL = rows.Sql(_current_version_sql)
 _PUBLISHED_ITEM_SQL = rows.Sql(_published_item_sql)
 
 
 def current_version_id(*, code: str) -> int | None:
     """The id of a published item's current version, for cache keys (None: not published).
-    Asked on every view of the guide's busiest page, even when the page comes from the cache:
-    kept for CURRENT_VERSION_SECONDS in the process's cache, and forgotten at once in the
-    process that publishes, retires or restores the item (`forget_current_version`); another
-    process may show the guide it had for that long. Read hand-written (core/rows.py)."""
-    if ITEM_CODE.fullmatch(code) is None:
-        return None  # no item has such a code (and it would make a bad cache key)
-    key = f"{CURRENT_VERSION_KEY}:{code}"
-    cached = cache.get(key)
-    if cached is not None:
-        return cached or None
-    found = rows.fetch(rows.read_connection(ServiceItem), _CURRENT_VERSION_SQL,
-                       [code, ItemStatus.PUBLISHED.value])
-    version_id = found[0][0] if found else None
-    cache.set(key, version_id or 0, CURRENT_VERSION_SECONDS)
-    return version_id
-
-
-def forget_current_version(code: str) -> None:
-    """The item's current version changed (or it left or came back to the guide)."""
-    cache.delete(f"{CURRENT_VERSION_KEY}:{code}")
+    Asked on every view of the guide's busiest page, even when the page comes from the cache."""
+    item = _published_item(code)
+    return item.current_version_id if item is not None else None
 
 
 def get_published_item(*, code: str) -> ServiceItem:
@@ -137,11 +111,25 @@ def get_published_item(*, code: str) -> ServiceItem:
 
 
 def _published_item(code: str) -> ServiceItem | None:
-    """The published item with its handling division: read by every application and API
-    submission, so hand-written (core/rows.py)."""
-    # No code holds a NUL, and PostgreSQL would refuse it in the query.
-    if "\x00" in code:
-        return None
+    """The published item with its handling division (a copy of its own for each caller).
+
+    Every guide page, application and API submission asks, and on the peak morning the same
+    few items are asked for a thousand times a second: so the answer is kept
+    PUBLISHED_ITEM_SECONDS in the process's cache, and forgotten at once in the process that
+    publishes, retires, restores or switches the item (`forget_published_item`). Another
+    server process may go on with what it read for that long — a service retired this second
+    may still take an application that second. Read hand-written (core/rows.py)."""
+    if ITEM_CODE.fullmatch(code) is None:
+        return None  # no item has such a code (and it would make a bad cache key)
+    key = f"{PUBLISHED_ITEM_KEY}:{code}"
+    item: ServiceItem | None = cache.get(key)
+    if item is None:
+        item = _read_published_item(code)
+        cache.set(key, item or NOT_PUBLISHED, PUBLISHED_ITEM_SECONDS)
+    return item or None
+
+
+def _read_published_item(code: str) -> ServiceItem | None:
     connection = rows.read_connection(ServiceItem)
     found = rows.fetch(connection, _PUBLISHED_ITEM_SQL, [code, ItemStatus.PUBLISHED.value])
     if not found:
@@ -151,6 +139,11 @@ def _published_item(code: str) -> ServiceItem | None:
     assert item is not None
     item.handling_org = _HANDLING_ORG.instance(connection, row, _ITEM.width)  # type: ignore[assignment]
     return item
+
+
+def forget_published_item(code: str) -> None:
+    """The item changed (its version, status or switches): read it again at the next ask."""
+    cache.delete(f"{PUBLISHED_ITEM_KEY}:{code}")
 
 
 def published_version(pk: int) -> ServiceItemVersion:

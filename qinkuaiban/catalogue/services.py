@@ -206,10 +206,10 @@ def update_draft(
 
 
 def _guide_changed(code: str) -> None:
-    """Forget the item's current version in this process now (a rollback only costs a query)
-    and again once committed (a read in between may have cached the old one)."""
-    selectors.forget_current_version(code)
-    transaction.on_commit(partial(selectors.forget_current_version, code))
+    """Forget the published item in this process now (a rollback only costs a query) and again
+    once committed (a read in between may have cached it as it was)."""
+    selectors.forget_published_item(code)
+    transaction.on_commit(partial(selectors.forget_published_item, code))
 
 
 @transaction.atomic
@@ -300,4 +300,5 @@ def set_queued_intake(*, actor: User | None, item: ServiceItem, enabled: bool) -
     item.save(update_fields=["queued_intake", "updated_at"])
     record(action="catalogue.queued_intake_changed", actor=actor, target=item,
            organisation=item.handling_org, changes={"code": item.code, "enabled": enabled})
+    _guide_changed(item.code)
     return item
