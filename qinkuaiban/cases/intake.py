@@ -278,8 +278,8 @@ class Pacing:
                  clock: Callable[[], float] = time.monotonic) -> None:
         self.busy_per_second = (settings.QKB_INTAKE_BUSY_PER_SECOND if busy_per_second is None
                                 else busy_per_second)
-        self.max_defer = max_defer or dt.timedelta(
-            seconds=settings.QKB_INTAKE_MAX_DEFER_SECONDS)
+        self.max_defer = (dt.timedelta(seconds=settings.QKB_INTAKE_MAX_DEFER_SECONDS)
+                          if max_defer is None else max_defer)
         self.clock = clock
         self._seen: tuple[float, int] | None = None
 
