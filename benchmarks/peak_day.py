@@ -161,12 +161,13 @@ def prepare(applicants: int, plan_path: str, intake: str) -> None:
     print_json({"prepared": len(people), "handlers": len(handlers)})
 
 
-def drain(timeout: float) -> None:
+def drain(timeout: float, plan_path: str) -> None:
     """Wait until the intake worker has registered every received application; how long."""
     import django
 
     django.setup()
     from qinkuaiban.cases.models import Case, Intake, IntakeStatus, Status
+    from qinkuaiban.cases.numbering import format_number
 
     began = time.perf_counter()
     waiting = first = Intake.objects.filter(status=IntakeStatus.QUEUED).count()
@@ -176,8 +177,10 @@ def drain(timeout: float) -> None:
     seconds = round(time.perf_counter() - began, 2)
     # The handlers' queue as the morning left it: the registered applications their division
     # handles, still waiting to be accepted (the mixed phase's handlers work on these too).
+    plan = json.loads(Path(plan_path).read_text(encoding="utf-8"))
+    first_of_run = format_number(plan["year"], plan["sequence_before"] + 1)
     queue = list(Case.objects.filter(status=Status.SUBMITTED, handling_org__code=HANDLING_ORG,
-                                     intake__isnull=False)
+                                     number__gte=first_of_run)
                  .order_by("-id").values_list("number", flat=True)[:QUEUE_FOR_MIXED])
     print_json({"waiting_at_start": first, "still_waiting": waiting, "seconds": seconds,
                 "queue": queue})
@@ -429,7 +432,7 @@ def main() -> None:
         prepare(args.prepare, args.plan, args.intake)
         return
     if args.drain is not None:
-        drain(args.drain)
+        drain(args.drain, args.plan)
         return
     if args.verify:
         verify(*args.verify)
@@ -475,20 +478,21 @@ def main() -> None:
         # submissions are checked with the others.
         warmup = _phase(plan_path, "mixed", argparse.Namespace(
             **{**vars(args), "seconds": WARMUP_SECONDS}))
+        drain_args = ["--drain", str(DRAIN_TIMEOUT_S), "--plan", plan_path]
         # Registered before the ceiling is measured, so no phase shares the machine with it.
-        drained["warmup"] = _child(["--drain", str(DRAIN_TIMEOUT_S)], env)
+        drained["warmup"] = _child(drain_args, env)
         for phase in ("insert", "submissions", "render", "reads"):
             phases[phase] = _phase(plan_path, phase, args)
             if phase == "submissions":
                 # The intake worker registers what the window received before the next phase
                 # is measured: how long that takes is the queue's figure.
-                drained["submissions"] = _child(["--drain", str(DRAIN_TIMEOUT_S)], env)
+                drained["submissions"] = _child(drain_args, env)
         # The handlers start the mixed phase with the queue the window left them (the intake
         # worker defers registering while applications pour in: docs/adr/0006).
         plan["submitted"] = drained["submissions"]["queue"]
         Path(plan_path).write_text(json.dumps(plan, ensure_ascii=False), encoding="utf-8")
         phases["mixed"] = _phase(plan_path, "mixed", args, think=args.think)
-        drained["mixed"] = _child(["--drain", str(DRAIN_TIMEOUT_S)], env)
+        drained["mixed"] = _child(drain_args, env)
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         try:

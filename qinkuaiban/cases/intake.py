@@ -143,9 +143,13 @@ def _store(*, actor: User, item: ServiceItem, form_data: dict[str, Any],
                         version=item.current_version, form_data=form_data, files=files,
                         idempotency_key=key, received_at=timezone.now())
         _insert(intake)
-    except BaseException:
-        for entry in files:
-            delete_stored(entry["file"])
+    except BaseException as exc:
+        # A lost connection may have lost only the answer to a committed row: its files stay
+        # (prune_orphan_uploads removes them later if no row refers to them). Anything else —
+        # a key already used, a refused value, an error before the INSERT — wrote no row.
+        if not isinstance(exc, (OperationalError, InterfaceError)):
+            for entry in files:
+                delete_stored(entry["file"])
         raise
     return intake
 
@@ -165,9 +169,13 @@ def _insert(intake: Intake) -> None:
 
 def queued_ids(*, limit: int) -> list[int]:
     """The next applications to register, oldest first (a failed attempt waits its turn)."""
-    due = Q(retry_at__isnull=True) | Q(retry_at__lte=timezone.now())
-    return list(Intake.objects.filter(due, status=IntakeStatus.QUEUED).order_by("id")
+    return list(Intake.objects.filter(_due(), status=IntakeStatus.QUEUED).order_by("id")
                 .values_list("id", flat=True)[:limit])
+
+
+def _due() -> Q:
+    """Not waiting out a failed attempt."""
+    return Q(retry_at__isnull=True) | Q(retry_at__lte=timezone.now())
 
 
 def register_intake(*, pk: int) -> Intake | None:
@@ -294,10 +302,10 @@ class Pacing:
         return max(0, newest - seen[1]) / (now - seen[0])
 
     def should_wait(self) -> bool:
-        """Whether to leave the queue alone for now."""
-        if self.arrivals_per_second() < self.busy_per_second:
+        """Whether to leave the queue alone for now (never with a busy rate of 0: pacing off)."""
+        if self.busy_per_second <= 0 or self.arrivals_per_second() < self.busy_per_second:
             return False
-        oldest = (Intake.objects.filter(status=IntakeStatus.QUEUED).order_by("id")
+        oldest = (Intake.objects.filter(_due(), status=IntakeStatus.QUEUED).order_by("id")
                   .values_list("received_at", flat=True).first())
         return oldest is not None and timezone.now() - oldest < self.max_defer
 

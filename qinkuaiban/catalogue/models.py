@@ -327,7 +327,8 @@ class ServiceItemVersion(TimeStampedModel):
     @cached_property
     def field_specs(self) -> list[FieldSpec]:
         """The declared form fields, checked and parsed once per instance (a published
-        version's travel with it in the process's cache: catalogue.selectors)."""
+        version's travel with it in the process's cache: catalogue.selectors). For published
+        versions: a draft edited after this was read would keep the old fields."""
         return parse_fields(self.form_fields)
 
     @property

@@ -28,7 +28,6 @@ PUBLISHED_ITEM_KEY = "qkb:published-item"
 # version is published, the item retired or switched: a second, so that the guide's busiest
 # page costs no query and an application one less on the peak morning.
 PUBLISHED_ITEM_SECONDS = 1
-NOT_PUBLISHED = 0  # cached too: a code that is asked for and not in the guide
 
 
 def _ancestor_ids(organisation: Organisation) -> set[int]:
@@ -125,8 +124,10 @@ def _published_item(code: str) -> ServiceItem | None:
     item: ServiceItem | None = cache.get(key)
     if item is None:
         item = _read_published_item(code)
-        cache.set(key, item or NOT_PUBLISHED, PUBLISHED_ITEM_SECONDS)
-    return item or None
+        # Only what is in the guide: made-up codes must not push the guide out of the cache.
+        if item is not None:
+            cache.set(key, item, PUBLISHED_ITEM_SECONDS)
+    return item
 
 
 def _read_published_item(code: str) -> ServiceItem | None:

@@ -422,8 +422,13 @@ def _rating_entries(*, case: Case, actor: User) -> list[CaseFeedbackEntry]:
     entries: list[CaseFeedbackEntry] = []
     rectifications: dict[int, tuple[Rectification, bool]] = {}
     for rating in ratings:
-        as_staff = supervisor or rating.organisation_id in org_ids
-        if not as_staff and rating.rater_id != actor.pk:
+        own = rating.rater_id == actor.pk
+        as_staff = not own and (supervisor or rating.organisation_id in org_ids)
+        if not as_staff and not own:
+            continue
+        if as_staff and not rating.is_real_name:
+            # Beside the case's applicant, a rating not given under a real name would name its
+            # rater: staff see it, and its rectification, in the feedback pages only.
             continue
         level = rating.get_level_display()
         if rating.rated_object == RatedObject.STAFF:
@@ -431,7 +436,6 @@ def _rating_entries(*, case: Case, actor: User) -> list[CaseFeedbackEntry]:
                 "name": str(rating.staff), "level": level}
         else:
             label = _("Rating of the service: %(level)s") % {"level": level}
-        # A rating not given under a real name keeps its rater hidden from staff too.
         rater = rating.rater_name if rating.is_real_name else _("Anonymous")
         entries.append(CaseFeedbackEntry(at=rating.created_at, label=label, by=rater,
                                          text=rating.comment, badge=_("Service rating")))
@@ -519,30 +523,17 @@ def case_feedback_events(*, case: Case, actor: User) -> list[CaseFeedbackEntry]:
 
 
 def case_feedback_public_steps(*, case: Case) -> list[CaseFeedbackEntry]:
-    """For the public progress page: that the case was rated, and whether the rectification of
-    a bad rating is under way or closed; never a complaint about the case (another's case)."""
-    # The code holder need not be the rater, so bare facts only: no level, comment, name, note.
+    """For the public progress page: that the case was rated — nothing more."""
+    # The code holder need not be the rater: no level, comment or name, and no rectification
+    # (only a bad rating has one, so even its existence would tell the level).
     if case.status != Status.COMPLETED:
         return []
-    ratings = list(Evaluation.objects.filter(case=case).select_related("rectification")
-                   .order_by("created_at", "pk"))
-    if not ratings:
+    first = (Evaluation.objects.filter(case=case).order_by("created_at", "pk")
+             .values_list("created_at", flat=True).first())
+    if first is None:
         return []
-    entries = [CaseFeedbackEntry(at=ratings[0].created_at, label=_("The service was rated"),
-                                 badge=_("Service rating"))]
-    for rating in ratings:
-        rectification = getattr(rating, "rectification", None)
-        if rectification is None:
-            continue
-        if rectification.is_open or rectification.closed_at is None:
-            entries.append(CaseFeedbackEntry(
-                at=rectification.created_at, label=_("Rectification under way"),
-                badge=_("Rectification")))
-        else:
-            entries.append(CaseFeedbackEntry(
-                at=rectification.closed_at, label=_("Rectification closed"),
-                badge=_("Rectification")))
-    return entries
+    return [CaseFeedbackEntry(at=first, label=_("The service was rated"),
+                              badge=_("Service rating"))]
 
 
 # --- statistics --------------------------------------------------------------------------------

@@ -429,13 +429,16 @@ def test_the_looping_worker_waits_during_a_peak_and_registers_after_it(
         for key in ("p1", "p2", "p3"):
             _receive(queued, zhangsan, key=key)
         rounds.append(int(step()))  # three since the last look: waits
+        # Still pouring in, but the oldest has waited longer than the longest deferral.
+        for key in ("p4", "p5", "p6"):
+            _receive(queued, zhangsan, key=key)
         Intake.objects.update(received_at=timezone.now() - dt.timedelta(minutes=5))
         rounds.append(int(step()))  # waited long enough: registers
     monkeypatch.setattr(process_intakes, "run_until_idle", fake_loop)
     _receive(queued, zhangsan, key="first")
     call_command("process_intakes", "--loop")
     assert rounds == [1, 0, 1]
-    assert Intake.objects.filter(status=IntakeStatus.REGISTERED).count() == 4
+    assert Intake.objects.filter(status=IntakeStatus.REGISTERED).count() == 7
 
 
 def test_a_row_that_cannot_be_written_takes_its_files_with_it(
@@ -443,7 +446,46 @@ def test_a_row_that_cannot_be_written_takes_its_files_with_it(
     def refuse(*args: Any, **kwargs: Any) -> None:
         raise RuntimeError("disk full")
 
+    written: list[str] = []
+    real_stored_file = intake.stored_file
+
+    def spy(*args: Any) -> dict[str, Any]:
+        entry = real_stored_file(*args)
+        written.append(entry["file"])
+        return entry
+
+    monkeypatch.setattr(intake, "stored_file", spy)
     monkeypatch.setattr(Intake, "save", refuse)
     with pytest.raises(RuntimeError):
         _receive(queued, zhangsan)
-    assert not [p for p in media_root.rglob("*") if p.is_file()]
+    assert written and not [p for p in media_root.rglob("*") if p.is_file()]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_connection_lost_after_the_insert_was_sent_keeps_the_files(
+        queued, zhangsan, media_root: Path, monkeypatch):
+    # The row may have been committed with only the answer lost: its files must stay, for the
+    # worker (and a replay of the key) to find; prune_orphan_uploads removes true orphans.
+    from django.db import OperationalError
+
+    real_save = Intake.save
+
+    def commit_then_lose_the_answer(self: Intake, *args: Any, **kwargs: Any) -> None:
+        real_save(self, *args, **kwargs)
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(Intake, "save", commit_then_lose_the_answer)
+    with pytest.raises(OperationalError):
+        _receive(queued, zhangsan, key="lost-answer")
+    [stored] = Intake.objects.all()
+    assert stored.files and all((media_root / e["file"]).exists() for e in stored.files)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_key_already_used_outside_a_transaction_keeps_only_the_first_files(
+        queued, zhangsan, media_root: Path):
+    first = _receive(queued, zhangsan, key="same")
+    again = _receive(queued, zhangsan, key="same")
+    assert again.replayed and again.pk == first.pk
+    kept = sorted(str(p.relative_to(media_root)) for p in media_root.rglob("*") if p.is_file())
+    assert kept == sorted(e["file"] for e in first.files)

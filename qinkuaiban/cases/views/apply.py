@@ -31,7 +31,11 @@ from qinkuaiban.identity.models import User
 FORM_PREFIX = "f"
 KEY_PREFIX = "web:"
 # (seconds since receipt, seconds between two questions of the receipt page)
-POLL_STEPS = ((30, 2), (300, 5), (1800, 15))
+# (waited less than s, ask again after s): three quick looks for an ordinary day, when the
+# number comes within a second or two; then every 10 s, as on the peak morning the intake
+# worker defers registering for up to QKB_INTAKE_MAX_DEFER_SECONDS and a thousand waiting
+# pages must not add a thousand requests a second; then every 30 s up to half an hour.
+POLL_STEPS = ((6, 2), (120, 10), (1800, 30))
 
 
 def new_token() -> str:
@@ -241,8 +245,8 @@ def received(request: HttpRequest, receipt: str) -> HttpResponse:
 
 
 def _poll_seconds(found: Any) -> int | None:
-    """How long the page waits before asking again: every 2 s at first, then less often, and
-    not at all after half an hour (the applicant is told where to look instead)."""
+    """How long the page waits before asking again (POLL_STEPS), and not at all after half an
+    hour (the applicant is told where to look instead)."""
     if found.status != IntakeStatus.QUEUED:
         return None
     waited = (timezone.now() - found.received_at).total_seconds()

@@ -14,7 +14,7 @@ from qinkuaiban.cases.models import Case
 from qinkuaiban.cases.timeline import timeline_sources
 from qinkuaiban.catalogue.models import ServiceItem
 from qinkuaiban.feedback import services
-from qinkuaiban.feedback.models import Feedback, Rectification
+from qinkuaiban.feedback.models import Evaluation, Feedback, Rectification
 from qinkuaiban.feedback.rules import AppealDecision, AppealGround, FeedbackKind, Plan, TargetType
 from qinkuaiban.feedback.selectors import case_feedback_events, case_feedback_public_steps
 from qinkuaiban.feedback.tests.factories import completed_case, rate
@@ -198,7 +198,7 @@ def test_the_case_page_stays_within_its_query_budget_with_feedback(
     assert "投诉二" in response.content.decode()
 
 
-def test_the_public_progress_page_says_only_that_it_was_rated_and_rectified(
+def test_the_public_progress_page_says_only_that_it_was_rated(
     case, rectified, kinds, zhangsan
 ):
     complaint_about(case, zhangsan, title="拖延投诉")
@@ -206,14 +206,23 @@ def test_the_public_progress_page_says_only_that_it_was_rated_and_rectified(
                              {"reference": case.number, "code": case.verification_code})
     body = response.content.decode()
     assert response.status_code == 200
-    assert "服务已评价" in body and "差评整改已办结" in body
+    assert "服务已评价" in body
+    # A rectification exists only for a bad rating: even its existence would tell the level.
     for private in (COMMENT, "非常不满意", CONTACT_NOTE, VERIFY_NOTE, FIX_NOTE, CALL_BACK_NOTE,
-                    "王五", "拖延投诉"):
+                    "王五", "拖延投诉", "整改"):
         assert private not in body
 
 
-def test_the_public_steps_show_a_rectification_under_way_without_details(case, zhangsan):
+def test_the_public_steps_say_only_that_a_bad_rating_was_given_at_all(case, zhangsan):
     rate(case, zhangsan, 2, comment=COMMENT)
     steps = case_feedback_public_steps(case=case)
-    assert [(s.label, s.by, s.text) for s in steps] == [
-        ("服务已评价", "", ""), ("差评整改进行中", "", "")]
+    assert [(s.label, s.by, s.text) for s in steps] == [("服务已评价", "", "")]
+
+
+def test_a_rating_not_given_under_a_real_name_stays_off_the_staff_case_page(
+    case, rectified, lisi, zhangsan
+):
+    Evaluation.objects.filter(case=case).update(is_real_name=False)
+    # Beside the case's applicant it would name the rater; the feedback pages still have it.
+    assert case_feedback_events(case=case, actor=lisi) == []
+    assert COMMENT in texts(case_feedback_events(case=case, actor=zhangsan))
