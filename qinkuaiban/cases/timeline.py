@@ -14,27 +14,13 @@ the public progress page (number and verification code, no sign-in) may show.
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
-
-
-class TimelineEntry(Protocol):
-    """One line of the timeline; `badge` names the app's topic ("" for the case's own)."""
-
-    @property
-    def at(self) -> dt.datetime: ...
-    @property
-    def label(self) -> str: ...
-    @property
-    def by(self) -> str: ...
-    @property
-    def text(self) -> str: ...
-    @property
-    def badge(self) -> str: ...
+from typing import Any
 
 
 @dataclass(frozen=True)
-class CaseStep:
-    """An entry of the case's own history."""
+class TimelineEntry:
+    """One line of the timeline: the case's own history, or an entry another app keeps about
+    the case; `badge` names that app's topic ("" for the case's own)."""
 
     at: dt.datetime
     label: str

@@ -26,6 +26,7 @@ from qinkuaiban.cases.selectors import (
     get_case_for_actor,
     visible_org_ids,
 )
+from qinkuaiban.cases.timeline import TimelineEntry
 from qinkuaiban.catalogue.models import ServiceItem
 from qinkuaiban.core.dates import day_start, days_range
 from qinkuaiban.core.errors import NotFound
@@ -345,18 +346,6 @@ def get_published_feedback(*, pk: int) -> Feedback:
 # --- the case page's timeline ------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class CaseFeedbackEntry:
-    """One line of a case's timeline about its rating, the rectification of a bad rating, or a
-    submission about the case; `badge` names which."""
-
-    at: dt.datetime
-    label: str
-    by: str = ""
-    text: str = ""
-    badge: str = ""
-
-
 # The rectification steps the rater is told of. Their notes stay with the organisation except the
 # fix made and the explanation, which are what the rater is told back (国办发〔2019〕51号).
 RATER_SEES_STEP: frozenset[str] = frozenset({
@@ -406,7 +395,7 @@ def _step_label(event: RectificationEvent, organisation: Organisation) -> str:
     return action_label(event.action)
 
 
-def _rating_entries(*, case: Case, actor: User) -> list[CaseFeedbackEntry]:
+def _rating_entries(*, case: Case, actor: User) -> list[TimelineEntry]:
     """The ratings, and each bad rating's rectification: in full for the staff of the rating's
     organisation and the supervising division; for the rater, their rating and what they are
     told of its rectification."""
@@ -419,7 +408,7 @@ def _rating_entries(*, case: Case, actor: User) -> list[CaseFeedbackEntry]:
         return []
     supervisor = is_supervisor(actor)
     org_ids = set() if supervisor else visible_org_ids(actor)
-    entries: list[CaseFeedbackEntry] = []
+    entries: list[TimelineEntry] = []
     rectifications: dict[int, tuple[Rectification, bool]] = {}
     for rating in ratings:
         own = rating.rater_id == actor.pk
@@ -437,7 +426,7 @@ def _rating_entries(*, case: Case, actor: User) -> list[CaseFeedbackEntry]:
         else:
             label = _("Rating of the service: %(level)s") % {"level": level}
         rater = rating.rater_name if rating.is_real_name else _("Anonymous")
-        entries.append(CaseFeedbackEntry(at=rating.created_at, label=label, by=rater,
+        entries.append(TimelineEntry(at=rating.created_at, label=label, by=rater,
                                          text=rating.comment, badge=_("Service rating")))
         rectification = getattr(rating, "rectification", None)
         if rectification is not None:
@@ -456,14 +445,14 @@ def _rating_entries(*, case: Case, actor: User) -> list[CaseFeedbackEntry]:
         # are the organisation's working papers.
         note_shown = as_staff or (step.action in RATER_SEES_NOTE
                                   and (step.data or {}).get("plan") != Plan.BY_DEADLINE)
-        entries.append(CaseFeedbackEntry(
+        entries.append(TimelineEntry(
             at=step.created_at, label=_step_label(step, rectification.organisation),
             by=str(step.actor) if step.actor is not None else "",
             text=step.note if note_shown else "", badge=badge))
     return entries
 
 
-def _submission_entries(*, case: Case, actor: User) -> list[CaseFeedbackEntry]:
+def _submission_entries(*, case: Case, actor: User) -> list[TimelineEntry]:
     """Complaints, suggestions, praise and letters about the case, as far as the actor sees
     them (feedback_for_actor): the submission, the replies, adoption and the submitter's
     answers."""
@@ -475,7 +464,7 @@ def _submission_entries(*, case: Case, actor: User) -> list[CaseFeedbackEntry]:
     found = {f.pk: f for f in feedback_for_actor(actor=actor).filter(pk__in=about)}
     if not found:
         return []
-    entries: list[CaseFeedbackEntry] = []
+    entries: list[TimelineEntry] = []
 
     def submitter(feedback: Feedback) -> str:
         if feedback.is_anonymous or feedback.case.applicant_id is None:
@@ -484,13 +473,13 @@ def _submission_entries(*, case: Case, actor: User) -> list[CaseFeedbackEntry]:
 
     for feedback in found.values():
         badge = feedback.get_kind_display()
-        entries.append(CaseFeedbackEntry(
+        entries.append(TimelineEntry(
             at=feedback.created_at, badge=badge, by=submitter(feedback),
             label=_("Filed as %(number)s: %(title)s") % {
                 "number": feedback.number, "title": feedback.title},
             text=feedback.content))
         if feedback.is_adopted and feedback.adopted_at is not None:
-            entries.append(CaseFeedbackEntry(
+            entries.append(TimelineEntry(
                 at=feedback.adopted_at, label=str(FeedbackAction.ADOPTED.label),
                 text=feedback.adoption_note, badge=badge))
     replies = FeedbackReply.objects.filter(feedback_id__in=list(found)).select_related(
@@ -498,17 +487,17 @@ def _submission_entries(*, case: Case, actor: User) -> list[CaseFeedbackEntry]:
     for reply in replies:
         feedback = found[reply.feedback_id]
         badge = feedback.get_kind_display()
-        entries.append(CaseFeedbackEntry(at=reply.created_at, label=reply.get_round_display(),
+        entries.append(TimelineEntry(at=reply.created_at, label=reply.get_round_display(),
                                          by=str(reply.author), text=reply.text, badge=badge))
         if reply.answered_at is not None:
             verdict = FeedbackAction.SATISFIED if reply.satisfied else FeedbackAction.UNSATISFIED
-            entries.append(CaseFeedbackEntry(
+            entries.append(TimelineEntry(
                 at=reply.answered_at, label=str(verdict.label), by=submitter(feedback),
                 text=reply.answer_comment, badge=badge))
     return entries
 
 
-def case_feedback_events(*, case: Case, actor: User) -> list[CaseFeedbackEntry]:
+def case_feedback_events(*, case: Case, actor: User) -> list[TimelineEntry]:
     """What the feedback app knows about a case, as the actor may see it, oldest first: the
     ratings, a bad rating's rectification, and complaints or suggestions about the case with
     their replies.
@@ -522,7 +511,7 @@ def case_feedback_events(*, case: Case, actor: User) -> list[CaseFeedbackEntry]:
     return sorted(entries, key=lambda entry: entry.at)
 
 
-def case_feedback_public_steps(*, case: Case) -> list[CaseFeedbackEntry]:
+def case_feedback_public_steps(*, case: Case) -> list[TimelineEntry]:
     """For the public progress page: that the case was rated — nothing more."""
     # The code holder need not be the rater: no level, comment or name, and no rectification
     # (only a bad rating has one, so even its existence would tell the level).
@@ -532,7 +521,7 @@ def case_feedback_public_steps(*, case: Case) -> list[CaseFeedbackEntry]:
              .values_list("created_at", flat=True).first())
     if first is None:
         return []
-    return [CaseFeedbackEntry(at=first, label=_("The service was rated"),
+    return [TimelineEntry(at=first, label=_("The service was rated"),
                               badge=_("Service rating"))]
 
 

@@ -3,7 +3,6 @@ own history, marked by their badge, on the case page and (only where the app all
 public progress page."""
 
 import datetime as dt
-from dataclasses import dataclass
 
 import pytest
 from django.test import Client
@@ -12,20 +11,16 @@ from django.urls import reverse
 from qinkuaiban.cases import timeline
 from qinkuaiban.cases.models import Case
 from qinkuaiban.cases.tests.factories import submit
-from qinkuaiban.cases.timeline import CaseStep, TimelineSource, merged
+from qinkuaiban.cases.timeline import TimelineEntry, TimelineSource, merged
 from qinkuaiban.catalogue.models import ServiceItem
 from qinkuaiban.identity.models import User
 
 pytestmark = pytest.mark.django_db
 
 
-@dataclass(frozen=True)
-class Note:
-    at: dt.datetime
-    label: str
-    by: str = ""
-    text: str = ""
-    badge: str = "旁注"
+def Note(*, at: dt.datetime, label: str, text: str = "") -> TimelineEntry:
+    """An entry of another app, with its badge."""
+    return TimelineEntry(at=at, label=label, text=text, badge="旁注")
 
 
 @pytest.fixture
@@ -33,11 +28,11 @@ def source(monkeypatch: pytest.MonkeyPatch) -> list[User]:
     """A registered source that records who asked; removed again after the test."""
     asked: list[User] = []
 
-    def for_actor(*, case: Case, actor: User) -> list[Note]:
+    def for_actor(*, case: Case, actor: User) -> list[TimelineEntry]:
         asked.append(actor)
         return [Note(at=dt.datetime.now(tz=dt.UTC), label="另一应用的记录", text="仅限本人查看")]
 
-    def for_public(*, case: Case) -> list[Note]:
+    def for_public(*, case: Case) -> list[TimelineEntry]:
         return [Note(at=dt.datetime.now(tz=dt.UTC), label="公开的记录")]
 
     monkeypatch.setattr(timeline, "_sources", {})
@@ -48,7 +43,8 @@ def source(monkeypatch: pytest.MonkeyPatch) -> list[User]:
 
 def test_entries_at_the_same_moment_keep_the_case_history_first() -> None:
     at = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
-    own = [CaseStep(at=at, label="提交"), CaseStep(at=at + dt.timedelta(hours=2), label="受理")]
+    own = [TimelineEntry(at=at, label="提交"),
+           TimelineEntry(at=at + dt.timedelta(hours=2), label="受理")]
     other = [Note(at=at, label="旁注一"), Note(at=at + dt.timedelta(hours=1), label="旁注二")]
     assert [e.label for e in merged(own, other)] == ["提交", "旁注一", "旁注二", "受理"]
 

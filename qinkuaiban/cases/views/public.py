@@ -15,7 +15,7 @@ from qinkuaiban.cases.events import SystemEvent
 from qinkuaiban.cases.forms import ProgressForm, VerifyForm
 from qinkuaiban.cases.models import Case, Status
 from qinkuaiban.cases.notices import find_notice, issuing_bodies
-from qinkuaiban.cases.timeline import CaseStep, public_timeline
+from qinkuaiban.cases.timeline import TimelineEntry, public_timeline
 from qinkuaiban.cases.views._common import client_address
 from qinkuaiban.cases.workflow import Action
 from qinkuaiban.core.errors import NotFound, RateLimited
@@ -33,10 +33,10 @@ REASONS_SHOWN = frozenset({
 })
 
 
-def public_history(case: Case) -> list[CaseStep]:
+def public_history(case: Case) -> list[TimelineEntry]:
     """The history without form data and with no more about staff than their names."""
     return [
-        CaseStep(at=event.created_at, label=event.action_label,
+        TimelineEntry(at=event.created_at, label=event.action_label,
                  by=event.actor.real_name if event.actor is not None else "",
                  text=event.reason if event.action in REASONS_SHOWN else "")
         for event in selectors.case_events(case=case) if event.action not in HIDDEN_EVENTS
