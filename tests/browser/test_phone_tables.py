@@ -54,6 +54,15 @@ def listed(cast: dict[str, User]) -> str:
     return case.number or ""
 
 
+def open_as(screen: Any, username: str, password: str, url: str, *,
+            viewport: dict[str, int] = PHONE) -> Page:
+    """A fresh browser signed in as `username`, on `url` (a phone unless told otherwise)."""
+    page = screen(viewport, phone=viewport is PHONE)
+    sign_in(page, username, password)
+    page.goto(url)
+    return page
+
+
 def keep(page: Page, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"phone_tables_{name}.png"), full_page=True)
@@ -80,9 +89,7 @@ def assert_fits_the_phone(page: Page) -> None:
 def test_the_work_queue_and_my_cases_read_as_cards_on_a_phone(
     screen: Any, listed: str, password: str,
 ) -> None:
-    page = screen(PHONE, phone=True)
-    sign_in(page, "lisi", password)
-    page.goto("/cases/queue/")
+    page = open_as(screen, "lisi", password, "/cases/queue/")
     expect(page.get_by_role("heading", level=1, name="办件队列")).to_be_visible()
     row = page.get_by_role("row").filter(has_text=listed)
     expect(row.get_by_role("link", name=SERVICE)).to_be_in_viewport()
@@ -99,9 +106,7 @@ def test_the_work_queue_and_my_cases_read_as_cards_on_a_phone(
     expect(page.locator("table.table-stack thead")).not_to_be_in_viewport()
     keep(page, "queue_phone")
 
-    page = screen(PHONE, phone=True)
-    sign_in(page, "zhangsan", password)
-    page.goto("/cases/mine/")
+    page = open_as(screen, "zhangsan", password, "/cases/mine/")
     row = page.get_by_role("row").filter(has_text=listed)
     expect(row.get_by_role("link", name=SERVICE)).to_be_visible()
     assert_fits_the_phone(page)
@@ -119,9 +124,7 @@ def test_the_work_queue_and_my_cases_read_as_cards_on_a_phone(
 def test_the_buttons_of_the_guide_management_are_large_enough_to_tap_on_a_phone(
     screen: Any, listed: str, password: str,
 ) -> None:
-    page = screen(PHONE, phone=True)
-    sign_in(page, "sunqi", password)
-    page.goto("/guide/manage/")
+    page = open_as(screen, "sunqi", password, "/guide/manage/")
     expect(page.get_by_role("heading", level=1, name="编辑服务指南")).to_be_visible()
     assert_fits_the_phone(page)
     buttons = page.locator("table.table-stack tbody .btn")
@@ -141,9 +144,7 @@ def test_on_a_desktop_the_lists_stay_tables_with_their_header_row(
              "feedback_mine": ("zhangsan", "/feedback/mine/"),
              "manage": ("sunqi", "/guide/manage/")}
     for name, (username, url) in pages.items():
-        page = screen(DESKTOP, phone=False)
-        sign_in(page, username, password)
-        page.goto(url)
+        page = open_as(screen, username, password, url, viewport=DESKTOP)
         expect(page.locator("table.table-stack thead").first).to_be_visible()
         cell = page.locator("table.table-stack tbody td").first
         assert cell.evaluate("cell => getComputedStyle(cell).display") == "table-cell"
