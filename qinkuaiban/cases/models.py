@@ -207,11 +207,12 @@ class Case(TimeStampedModel):
             models.Index(fields=["handling_org", "status", "due_on"], name="cases_queue_idx"),
             models.Index(fields=["applicant", "-created_at"], name="cases_applicant_idx"),
             # The handler queue: one organisation's open cases in QUEUE_ORDER, read in index
-            # order (a page costs the same with 100 or 100,000 open cases); the status tabs
-            # and the kinds worked elsewhere are filtered from the included columns.
+            # order (a page costs the same with 100 or 100,000 open cases); the status tabs,
+            # the deadline alert (by status and warning) and the kinds worked elsewhere are
+            # counted and filtered from the included columns.
             models.Index(
                 F("handling_org"), *(order.expression for order in QUEUE_ORDER),
-                include=["status", "kind"], name="cases_open_queue_idx",
+                include=["status", "kind", "warning"], name="cases_open_queue_idx",
                 condition=Q(status__in=[Status.SUBMITTED, Status.AWAITING_SUPPLEMENT,
                                         Status.ACCEPTED, Status.SPECIAL_PROCEDURE]),
             ),

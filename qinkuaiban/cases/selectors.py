@@ -17,7 +17,7 @@ from typing import Any
 
 from django.contrib.auth.hashers import check_password
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import Exists, ForeignKey, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, ForeignKey, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -39,6 +39,7 @@ from qinkuaiban.cases.models import (
     IntakeStatus,
     Transfer,
     TransferStatus,
+    WarningLevel,
 )
 from qinkuaiban.cases.permissions import (
     REGISTERING_ROLES,
@@ -232,15 +233,70 @@ def case_queue(
     elsewhere_kinds = kinds_with_own_queue()
     if elsewhere_kinds:
         cases = cases.exclude(kind__in=elsewhere_kinds)
-    if status:
-        cases = cases.filter(status=status)
-    if warning:
-        cases = cases.filter(warning=warning)
     if item_code:
         cases = cases.filter(item__code=item_code)
+    return narrow_queue(cases, status=status, warning=warning, overdue=overdue,
+                        today=today).order_by(*QUEUE_ORDER)
+
+
+def narrow_queue(
+    queue: QuerySet[Case],
+    *,
+    status: str = "",
+    warning: str = "",
+    overdue: bool = False,
+    today: dt.date | None = None,
+) -> QuerySet[Case]:
+    """The cases of a queue (from `case_queue`) the list shows under its status, warning and
+    overdue filters; `queue_counts` counts the same rows."""
+    if status:
+        queue = queue.filter(status=status)
+    if warning:
+        queue = queue.filter(warning=warning)
     if overdue:
-        cases = cases.filter(due_on__lt=today or timezone.localdate())
-    return cases.order_by(*QUEUE_ORDER)
+        queue = queue.filter(due_on__lt=today or timezone.localdate())
+    return queue
+
+
+@dataclass(frozen=True)
+class QueueCounts:
+    """A queue counted once: `by_status` (status -> cases) under the list's warning and overdue
+    filters, for the status tabs and the paginator; `red` and `yellow`, the whole queue's
+    overdue and near-due cases whatever the filters, for the deadline alert."""
+
+    by_status: dict[str, int]
+    red: int
+    yellow: int
+
+    @property
+    def total(self) -> int:
+        """The open cases under the filters, every status."""
+        return sum(self.by_status.values())
+
+
+def queue_counts(
+    queue: QuerySet[Case],
+    *,
+    warning: str = "",
+    overdue: bool = False,
+    today: dt.date | None = None,
+) -> QueueCounts:
+    """Count a queue from `case_queue` (without its status, warning and overdue filters) in one
+    query grouped by status and warning, which PostgreSQL answers from cases_open_queue_idx
+    alone (status, kind and warning are included, due_on and id are keys)."""
+    counted: dict[str, Count] = {"every": Count("pk")}
+    if overdue:
+        counted["overdue"] = Count("pk", filter=Q(due_on__lt=today or timezone.localdate()))
+    by_status: dict[str, int] = {}
+    by_warning: dict[str, int] = {}
+    rows = queue.order_by().values_list("status", "warning").annotate(**counted)
+    for status, level, every, *overdue_only in rows:
+        by_warning[level] = by_warning.get(level, 0) + every
+        shown = overdue_only[0] if overdue else every
+        if shown and (not warning or level == warning):
+            by_status[status] = by_status.get(status, 0) + shown
+    return QueueCounts(by_status=by_status, red=by_warning.get(WarningLevel.RED, 0),
+                       yellow=by_warning.get(WarningLevel.YELLOW, 0))
 
 
 def available_actions(*, case: Case, actor: User | None) -> list[str]:

@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views.decorators.http import require_safe
 
@@ -96,21 +97,25 @@ def queue(request: HttpRequest) -> HttpResponse:
         warnings=WarningLevel.choices, items=items,
     )
     filters = filters_form.filters()
-    # One queue for the status tabs and the list: the tabs count it by status, the list is
-    # its current tab.
-    every_status = selectors.case_queue(actor=actor, **{**filters, "status": ""})
-    cases = every_status.filter(status=filters["status"]) if filters["status"] else every_status
-    by_status = dict(every_status.order_by().values_list("status").annotate(n=Count("pk")))
+    # One queue and one grouped count for the status tabs, the deadline alert and the list:
+    # the tabs and the paginator count the list's filters, the alert the whole queue.
+    today = timezone.localdate()
+    queue = selectors.case_queue(actor=actor, item_code=filters["item_code"])
+    counts = selectors.queue_counts(queue, warning=filters["warning"],
+                                    overdue=filters["overdue"], today=today)
+    cases = selectors.narrow_queue(queue, status=filters["status"], warning=filters["warning"],
+                                   overdue=filters["overdue"], today=today)
     status_counts = [
-        (value, label, by_status.get(value, 0))
+        (value, label, counts.by_status.get(value, 0))
         for value, label in Status.choices if value in OPEN_STATUSES
     ]
-    total = by_status.get(filters["status"], 0) if filters["status"] else sum(by_status.values())
-    page = KnownCountPaginator(cases, QUEUE_PER_PAGE, count=total).get_page(
+    shown = counts.by_status.get(filters["status"], 0) if filters["status"] else counts.total
+    page = KnownCountPaginator(cases, QUEUE_PER_PAGE, count=shown).get_page(
         request.GET.get("page"))
     context = {
         "page_obj": page, "filters": filters_form, "status_counts": status_counts,
-        "total": sum(by_status.values()), "current_status": filters["status"],
+        "total": counts.total, "counts": counts, "current_status": filters["status"],
+        "current_warning": filters["warning"], "current_item": filters["item_code"],
     }
     template = "cases/queue.html#results" if is_htmx(request) else "cases/queue.html"
     return render(request, template, context)
