@@ -24,6 +24,7 @@ from qinkuaiban.cases import intake, ratelimit, selectors, services
 from qinkuaiban.cases.kinds import UnknownCaseKind, get_kind
 from qinkuaiban.cases.models import Case, Intake
 from qinkuaiban.cases.permissions import with_action_data
+from qinkuaiban.cases.timeline import TimelineEntry
 from qinkuaiban.cases.workflow import TRANSITIONS, Action
 from qinkuaiban.catalogue.selectors import get_published_item
 from qinkuaiban.core.errors import Conflict, InvalidInput, NotPermitted
@@ -75,6 +76,25 @@ class CaseOut(Schema):
     visits: int
     verification_code: str | None
     available_actions: list[str]
+
+
+class TimelineEntryOut(Schema):
+    """One line of the case's timeline, as the case page shows it to the caller."""
+
+    at: dt.datetime
+    label: str = Field(description="What happened, in the caller's language.")
+    by: str | None = Field(description="Who did it, as shown to the caller; null when unnamed.")
+    text: str = Field(description="The reason, note or comment given with it, if any.")
+    badge: str = Field(description="The topic of another app's entry (a service rating, a "
+                                   "rectification, a complaint); empty for the case's own "
+                                   "history.")
+
+
+class CaseDetailOut(CaseOut):
+    timeline: list[TimelineEntryOut] | None = Field(
+        None, description="With `?timeline=true`: the case's history merged, oldest first, with "
+                          "what the caller may see of its rating, rectification and complaints; "
+                          "null otherwise.")
 
 
 class IntakeOut(Schema):
@@ -297,10 +317,28 @@ class _LazyCases:
         return [case_out(case, self.actor) for case in with_action_data(self.cases)[index]]
 
 
-@router.get("/{number}", response={200: CaseOut, 401: ErrorOut, 404: ErrorOut})
-def get_case(request: HttpRequest, number: str) -> dict[str, Any]:
+def _timeline_entry_out(entry: TimelineEntry) -> dict[str, Any]:
+    return {"at": entry.at, "label": entry.label, "by": entry.by or None, "text": entry.text,
+            "badge": entry.badge}
+
+
+@router.get("/{number}", response={200: CaseDetailOut, 401: ErrorOut, 404: ErrorOut,
+                                    422: ErrorOut})
+def get_case(
+    request: HttpRequest, number: str,
+    timeline: bool = Query(False, description="Add the case's timeline, as the case page "
+                                              "shows it to the caller."),
+) -> dict[str, Any]:
+    """One case the caller may see; with `?timeline=true` also its timeline."""
     actor = _user(request)
-    return case_out(selectors.get_case_for_actor(actor=actor, number=number), actor)
+    case = selectors.get_case_for_actor(actor=actor, number=number)
+    out = case_out(case, actor)
+    # Only when asked: without it this is the busiest read, two statements (ADR 0005), and
+    # the timeline reads the history and every app's entries besides.
+    if timeline:
+        out["timeline"] = [_timeline_entry_out(entry)
+                           for entry in selectors.case_timeline_for_actor(case=case, actor=actor)]
+    return out
 
 
 @router.get("/{number}/events", response={200: list[EventOut], 401: ErrorOut, 404: ErrorOut})

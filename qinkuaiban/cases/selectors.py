@@ -51,6 +51,7 @@ from qinkuaiban.cases.permissions import (
     satisfied_guards,
     with_action_data,
 )
+from qinkuaiban.cases.timeline import TimelineEntry, case_timeline
 from qinkuaiban.cases.workflow import OPEN_STATUSES, TRANSITIONS, Status, actions_for
 from qinkuaiban.catalogue.models import ItemStatus, ServiceItem
 from qinkuaiban.core import rows
@@ -328,6 +329,18 @@ def available_actions(*, case: Case, actor: User | None) -> list[str]:
 def case_events(*, case: Case) -> QuerySet[CaseEvent]:
     """The history of a case the caller has already fetched through a selector."""
     return CaseEvent.objects.filter(case=case).select_related("actor").order_by("created_at", "pk")
+
+
+def case_timeline_for_actor(*, case: Case, actor: User) -> list[TimelineEntry]:
+    """The one timeline of a case the caller has already fetched through a selector (the case
+    page and the API): its history merged with what other apps register, each of which decides
+    what this actor may see of its own entries."""
+    own = [
+        TimelineEntry(at=event.created_at, label=event.action_label,
+                      by=str(event.actor) if event.actor is not None else "", text=event.reason)
+        for event in case_events(case=case)
+    ]
+    return case_timeline(case=case, actor=actor, own=own)
 
 
 def case_attachments(*, case: Case) -> QuerySet[Attachment]:

@@ -24,7 +24,6 @@ from qinkuaiban.cases.models import (
 )
 from qinkuaiban.cases.notices import notices_of
 from qinkuaiban.cases.permissions import CASE_ROLES, parties_for, pending_transfer
-from qinkuaiban.cases.timeline import TimelineEntry, case_timeline
 from qinkuaiban.cases.views._common import actor_of, case_or_404, is_htmx
 from qinkuaiban.core.errors import DomainError, NotFound
 from qinkuaiban.identity.models import User
@@ -77,11 +76,7 @@ def case_context(request: HttpRequest, case: Case, actor: User, *,
         "open_form": bound.prefix if bound is not None else request.GET.get("action", ""),
         "form_data": selectors.display_form_data(case=case),
         "attachments": list(selectors.case_attachments(case=case).select_related("uploaded_by")),
-        "timeline": case_timeline(case=case, actor=actor, own=[
-            TimelineEntry(at=event.created_at, label=event.action_label,
-                     by=str(event.actor) if event.actor is not None else "", text=event.reason)
-            for event in selectors.case_events(case=case)
-        ]),
+        "timeline": selectors.case_timeline_for_actor(case=case, actor=actor),
         "clock": explanation,
         "supplements": list(SupplementRequest.objects.filter(case=case)
                             .select_related("requested_by").order_by("round")),
