@@ -141,6 +141,18 @@ else:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- Caches: each server process its own (rate limits and sessions live in the database) ----
+CACHES = {
+    # Rendered guide pages and published figures, pickled: every reader gets its own copy.
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # The published guide's items and versions as objects, not pickled (core/objectcache.py).
+    "objects": {
+        "BACKEND": "qinkuaiban.core.objectcache.ObjectCache",
+        "LOCATION": "objects",
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    },
+}
+
 # --- Identity and security ------------------------------------------------------------------
 AUTH_USER_MODEL = "identity.User"
 LOGIN_URL = "identity:login"

@@ -1,9 +1,12 @@
 """Reads of the catalogue. The published guide is public; drafts and editing are for the
 handling division's head and the leaders above it."""
 
-from django.core.cache import cache
+from typing import Any, TypeVar
+
+from django.core.cache import caches
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import F, Model, Prefetch, Q, QuerySet
+from django.db.models.base import ModelState
 from django.utils.translation import gettext as _
 
 from qinkuaiban.catalogue.models import (
@@ -28,6 +31,8 @@ PUBLISHED_ITEM_KEY = "qkb:published-item"
 # version is published, the item retired or switched: a second, so that the guide's busiest
 # page costs no query and an application one less on the peak morning.
 PUBLISHED_ITEM_SECONDS = 1
+
+_M = TypeVar("_M", ServiceItem, ServiceItemVersion)
 
 
 def _ancestor_ids(organisation: Organisation) -> set[int]:
@@ -121,13 +126,13 @@ def _published_item(code: str) -> ServiceItem | None:
     if ITEM_CODE.fullmatch(code) is None:
         return None  # no item has such a code (and it would make a bad cache key)
     key = f"{PUBLISHED_ITEM_KEY}:{code}"
-    item: ServiceItem | None = cache.get(key)
+    item: ServiceItem | None = caches["objects"].get(key)
     if item is None:
         item = _read_published_item(code)
         # Only what is in the guide: made-up codes must not push the guide out of the cache.
         if item is not None:
-            cache.set(key, item, PUBLISHED_ITEM_SECONDS)
-    return item
+            caches["objects"].set(key, item, PUBLISHED_ITEM_SECONDS)
+    return _own_copy(item) if item is not None else None
 
 
 def _read_published_item(code: str) -> ServiceItem | None:
@@ -144,7 +149,7 @@ def _read_published_item(code: str) -> ServiceItem | None:
 
 def forget_published_item(code: str) -> None:
     """The item changed (its version, status or switches): read it again at the next ask."""
-    cache.delete(f"{PUBLISHED_ITEM_KEY}:{code}")
+    caches["objects"].delete(f"{PUBLISHED_ITEM_KEY}:{code}")
 
 
 def published_version(pk: int) -> ServiceItemVersion:
@@ -152,15 +157,43 @@ def published_version(pk: int) -> ServiceItemVersion:
     never changes (ImmutableVersionError), and it is a wide row (the whole guide) that every
     application, guide page and API submission reads. Each caller gets its own copy."""
     key = f"{PUBLISHED_VERSION_KEY}:{pk}"
-    version: ServiceItemVersion | None = cache.get(key)
+    version: ServiceItemVersion | None = caches["objects"].get(key)
     if version is None:
         version = ServiceItemVersion.objects.prefetch_related(
             Prefetch("materials", queryset=Material.objects.order_by("position", "id"))
         ).get(pk=pk)
-        if version.is_published:
-            version.field_specs  # noqa: B018 — parsed once, cached with the version
-            cache.set(key, version, PUBLISHED_VERSION_SECONDS)
-    return version
+        if not version.is_published:
+            return version
+        version.field_specs  # noqa: B018 — parsed once, cached with the version
+        caches["objects"].set(key, version, PUBLISHED_VERSION_SECONDS)
+    return _own_copy(version)
+
+
+def _own_copy(instance: _M) -> _M:
+    """A cached instance for one caller: its own fields, related objects and prefetch cache,
+    so setting an attribute or a relation on it changes nothing for the next caller. The
+    values inside are shared (the form declaration, the checklist's materials, JSON fields): a
+    published version never changes, and nothing may change them in memory either. A few µs,
+    where unpickling a deep copy cost 75 µs on every application (and copy.copy 15 µs)."""
+    clone = _copy_fields(instance)
+    clone._state.fields_cache = {
+        name: None if related is None else _copy_fields(related)
+        for name, related in instance._state.fields_cache.items()
+    }
+    prefetched = instance.__dict__.get("_prefetched_objects_cache")
+    if prefetched is not None:
+        clone._prefetched_objects_cache = dict(prefetched)
+    return clone
+
+
+def _copy_fields(instance: Model) -> Any:
+    clone = instance.__class__.__new__(instance.__class__)
+    clone.__dict__.update(instance.__dict__)
+    clone._state = state = ModelState()
+    state.db, state.adding = instance._state.db, instance._state.adding
+    # A related object's own relations stay shared: one level is all a caller sets.
+    state.fields_cache = instance._state.fields_cache
+    return clone
 
 
 def get_version(*, code: str, number: int, actor: User | None = None) -> ServiceItemVersion:

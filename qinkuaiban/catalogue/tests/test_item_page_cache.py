@@ -149,3 +149,19 @@ def test_the_published_item_is_read_once_and_its_switch_is_seen_at_once(
     assert selectors.get_published_item(code=item.code).handling_org.name != again.handling_org.name
     services.set_queued_intake(actor=wangwu, item=item, enabled=True)
     assert selectors.get_published_item(code=item.code).queued_intake is True
+
+
+def test_each_caller_gets_its_own_published_version_sharing_the_unchanging_checklist(
+    item, django_assert_max_num_queries
+):
+    first = selectors.get_published_item(code=item.code).current_version
+    with django_assert_max_num_queries(0):
+        item_again = selectors.get_published_item(code=item.code)
+    second = item_again.current_version
+    assert first is not None and second is not None and first is not second
+    first.name = "changed by one caller"
+    first.item = None  # type: ignore[assignment]
+    assert second.name != "changed by one caller"
+    assert second.item is item_again
+    assert [m.pk for m in second.materials.all()] == [m.pk for m in first.materials.all()]
+    assert second.field_specs is first.field_specs
