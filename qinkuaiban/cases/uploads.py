@@ -210,7 +210,9 @@ def store_upload(file: Any, inspected: InspectedFile, *, year: int) -> str:
     return its storage name."""
     name = f"{UPLOAD_ROOT}/{year:04d}/{secrets.token_hex(16)}.{inspected.file_type.extension}"
     file.seek(0)
-    stored = default_storage.save(name, file)
+    # A random name is new by construction: the lean write where the storage has one.
+    save_new = getattr(default_storage, "save_new", None)
+    stored = save_new(name, file) if save_new is not None else default_storage.save(name, file)
     delete_on_rollback(stored)
     return stored
 
