@@ -27,6 +27,7 @@ ceiling; p99 < 300 ms in the mixed phase; zero errors, zero lost, zero duplicate
 import argparse
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -419,7 +420,8 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--database-url", default=os.environ.get(
         "QKB_BENCH_URL", DEFAULT_SERVER + "qkb_bench"))
-    parser.add_argument("--rebuild", action="store_true", help="start from an empty database")
+    parser.add_argument("--rebuild", action="store_true",
+                        help="start from an empty database and an empty media directory")
     parser.add_argument("--intake", choices=["queued", "direct"], default="queued",
                         help="the submitted services on the queued intake (as on a peak "
                              "day, the default) or registered directly in the request")
@@ -444,6 +446,9 @@ def main() -> None:
     env = django_env(args.database_url, QKB_VAR_DIR=str(VAR_DIR),
                      DJANGO_SETTINGS_MODULE=SETTINGS)
     create_database(args.database_url, drop=args.rebuild)
+    if args.rebuild:
+        # The uploads of the dropped database's cases, which nothing refers to any more.
+        shutil.rmtree(VAR_DIR / "media", ignore_errors=True)
     work = Path(tempfile.mkdtemp(prefix="qkb-peak-"))
     plan_path = str(work / "plan.json")
     print(f"preparing {args.applicants} applicants on {args.database_url.rsplit('/', 1)[-1]}…",
