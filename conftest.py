@@ -3,6 +3,8 @@
 李四 (lisi) is the window clerk and handler of the GOA service centre, 王五 (wangwu) its division
 head, 孙七 (sunqi) a leader, plus the three administrators."""
 
+from collections.abc import Callable
+
 import pytest
 
 from qinkuaiban.identity.demo import ensure_demo_cast, ensure_organisations
@@ -85,6 +87,28 @@ zhouba = _member("zhouba")
 sysadmin = _member("sysadmin")
 secadmin = _member("secadmin")
 auditor = _member("auditor")
+
+
+@pytest.fixture
+def new_member(orgs: dict[str, Organisation], cast: dict[str, User]) -> Callable[..., User]:
+    """Make a user beside the fixed cast, with one role in one organisation (by code)."""
+    from qinkuaiban.identity.services import create_user, grant_role
+
+    def make(username: str, real_name: str, organisation: str, role: str) -> User:
+        user = create_user(actor=None, username=username, real_name=real_name, password=None,
+                           validate_password=False)
+        grant_role(actor=None, user=user, organisation=orgs[organisation], role=role)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def qianjiu(new_member: Callable[..., User]) -> User:
+    """钱九, a handler of the property division: staff, but not of lisi's organisation."""
+    from qinkuaiban.identity.roles import Role
+
+    return new_member("qianjiu", "钱九", "goa-property", Role.HANDLER)
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ finishing before the next starts), the test holds the contended row lock until e
 is queued behind it."""
 
 import json
+from collections.abc import Callable
 from functools import partial
 from typing import Any
 
@@ -22,9 +23,8 @@ from qinkuaiban.cases.models import Case, CaseEvent, CaseNumberSequence, Intake
 from qinkuaiban.cases.tests.factories import make_item, pdf
 from qinkuaiban.catalogue.models import ServiceItem
 from qinkuaiban.catalogue.services import set_queued_intake
-from qinkuaiban.identity.models import Organisation, User
+from qinkuaiban.identity.models import User
 from qinkuaiban.identity.roles import Role
-from qinkuaiban.identity.services import create_user, grant_role
 from qinkuaiban.identity.tokens import issue_token
 from tests.reliability.threads import RowLock, run_pool, run_together
 
@@ -110,12 +110,9 @@ def test_fifty_simultaneous_requests_with_one_key_on_the_queued_intake_get_one_r
 
 
 def test_two_handlers_taking_the_same_action_at_once_one_succeeds_and_one_gets_409(
-    online_item: ServiceItem, zhangsan: User, lisi: User, orgs: dict[str, Organisation]
+    online_item: ServiceItem, zhangsan: User, lisi: User, new_member: Callable[..., User]
 ) -> None:
-    other = create_user(actor=None, username="handler2", real_name="冯十一", password=None,
-                        validate_password=False)
-    grant_role(actor=None, user=other, organisation=orgs["goa-service-centre"],
-               role=Role.HANDLER)
+    other = new_member("handler2", "冯十一", "goa-service-centre", Role.HANDLER)
     case = services.submit_case(actor=zhangsan, item=online_item,
                                 form={"contact_phone": "13800000001"})
     clients = [api_client(lisi), api_client(other)]

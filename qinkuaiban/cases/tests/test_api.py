@@ -3,6 +3,7 @@ applicant / handler of the organisation / handler elsewhere / leader) on every e
 
 
 import json
+from collections.abc import Callable
 
 import pytest
 from django.test import Client
@@ -10,9 +11,8 @@ from django.test import Client
 from qinkuaiban.cases import services
 from qinkuaiban.cases.models import Attachment, Case, LookupThrottle, Status
 from qinkuaiban.cases.tests.factories import pdf, submit
-from qinkuaiban.identity.models import Organisation, User
+from qinkuaiban.identity.models import User
 from qinkuaiban.identity.roles import Role
-from qinkuaiban.identity.services import create_user, grant_role
 from qinkuaiban.identity.tokens import issue_token
 
 CASE_FIELDS = {"number", "service_code", "status", "outcome", "submitted_at", "accepted_at",
@@ -26,12 +26,9 @@ def api(user: User) -> Client:
 
 
 @pytest.fixture
-def elsewhere(orgs: dict[str, Organisation], cast: dict[str, User]) -> User:
+def elsewhere(new_member: Callable[..., User]) -> User:
     """A handler of another GOA division."""
-    user = create_user(actor=None, username="handler_b", real_name="吴十", password=None,
-                       validate_password=False)
-    grant_role(actor=None, user=user, organisation=orgs["goa-assets"], role=Role.HANDLER)
-    return user
+    return new_member("handler_b", "吴十", "goa-assets", Role.HANDLER)
 
 
 @pytest.fixture

@@ -3,6 +3,8 @@ merged with the rating, rectification and complaints the feedback app registers 
 rules per caller as the case page, and keeps every field it had; without asking, the read stays
 the two statements it was (ADR 0005)."""
 
+from collections.abc import Callable
+
 import pytest
 from django.db import connection
 from django.test import Client
@@ -15,9 +17,8 @@ from qinkuaiban.feedback import services as feedback_services
 from qinkuaiban.feedback.models import Evaluation, Rectification
 from qinkuaiban.feedback.rules import FeedbackKind, TargetType
 from qinkuaiban.feedback.tests.factories import completed_case, feedback_items, rate
-from qinkuaiban.identity.models import Organisation, User
+from qinkuaiban.identity.models import User
 from qinkuaiban.identity.roles import Role
-from qinkuaiban.identity.services import create_user, grant_role
 from qinkuaiban.identity.tokens import issue_token
 from qinkuaiban.web.tests.helpers import sign_in
 
@@ -67,12 +68,9 @@ def rectified(case: Case, zhangsan: User, wangwu: User) -> Rectification:
 
 
 @pytest.fixture
-def supervisor_elsewhere(orgs: dict[str, Organisation], cast: dict[str, User]) -> User:
+def supervisor_elsewhere(new_member: Callable[..., User]) -> User:
     """A supervisor in organ B, outside the GOA."""
-    user = create_user(actor=None, username="supervisor_b", real_name="郑九", password=None,
-                       validate_password=False)
-    grant_role(actor=None, user=user, organisation=orgs["organ-b"], role=Role.SUPERVISOR)
-    return user
+    return new_member("supervisor_b", "郑九", "organ-b", Role.SUPERVISOR)
 
 
 def complain(case: Case, actor: User, title: str) -> None:

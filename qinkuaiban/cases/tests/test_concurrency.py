@@ -15,7 +15,6 @@ from qinkuaiban.cases.tests.factories import submit
 from qinkuaiban.core.errors import Conflict
 from qinkuaiban.identity.models import User
 from qinkuaiban.identity.roles import Role
-from qinkuaiban.identity.services import create_user, grant_role
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -58,11 +57,9 @@ def test_fifty_simultaneous_submissions_get_distinct_gap_free_numbers(item, zhan
 
 
 def test_two_handlers_accepting_at_once_one_wins_and_the_other_gets_a_conflict(
-    item, zhangsan, lisi, orgs
+    item, zhangsan, lisi, new_member
 ):
-    other: User = create_user(actor=None, username="handler2", real_name="冯十一", password=None,
-                              validate_password=False)
-    grant_role(actor=None, user=other, organisation=orgs["goa-service-centre"], role=Role.HANDLER)
+    other: User = new_member("handler2", "冯十一", "goa-service-centre", Role.HANDLER)
     case = submit(item, zhangsan)
     results = run_together([lambda: services.accept(case=case, actor=lisi),
                             lambda: services.accept(case=case, actor=other)])

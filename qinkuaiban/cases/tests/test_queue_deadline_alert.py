@@ -16,8 +16,6 @@ from qinkuaiban.cases.tests.states import build
 from qinkuaiban.cases.tests.test_views_pages import signed_in
 from qinkuaiban.catalogue.models import ServiceItem
 from qinkuaiban.identity.models import Organisation, User
-from qinkuaiban.identity.roles import Role
-from qinkuaiban.identity.services import create_user, grant_role
 
 pytestmark = pytest.mark.django_db
 
@@ -43,12 +41,9 @@ def alert_of(body: str) -> str:
 
 
 @pytest.fixture
-def handler_elsewhere(orgs: dict[str, Organisation]) -> User:
+def handler_elsewhere(qianjiu: User) -> User:
     """钱九, a handler of the property division (not lisi's organisation)."""
-    user = create_user(actor=None, username="qianjiu", real_name="钱九", password=None,
-                       validate_password=False)
-    grant_role(actor=None, user=user, organisation=orgs["goa-property"], role=Role.HANDLER)
-    return user
+    return qianjiu
 
 
 def test_the_alert_counts_red_and_yellow_cases_and_links_to_their_filters_in_chinese(

@@ -21,9 +21,7 @@ from qinkuaiban.cases.models import (
 from qinkuaiban.cases.tests.factories import pdf, register_at_window, submit
 from qinkuaiban.cases.tests.states import build, materials_of
 from qinkuaiban.catalogue.models import ServiceItem
-from qinkuaiban.identity.models import Organisation, User
-from qinkuaiban.identity.roles import Role
-from qinkuaiban.identity.services import create_user, grant_role
+from qinkuaiban.identity.models import User
 from qinkuaiban.identity.testing import login_verified
 from qinkuaiban.workdays.selectors import add_workdays
 
@@ -49,11 +47,9 @@ def reloaded(case: Case) -> Case:
 
 
 @pytest.fixture
-def receiver(orgs: dict[str, Organisation], cast: dict[str, User]) -> User:
-    user = create_user(actor=None, username="qianjiu", real_name="钱九", password=None,
-                       validate_password=False)
-    grant_role(actor=None, user=user, organisation=orgs["goa-property"], role=Role.HANDLER)
-    return user
+def receiver(qianjiu: User) -> User:
+    """The property division's handler a case is transferred to."""
+    return qianjiu
 
 
 def test_accepting_by_plain_post_redirects_to_the_case(item: ServiceItem, cast: dict) -> None:

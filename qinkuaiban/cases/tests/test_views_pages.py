@@ -43,14 +43,8 @@ def test_an_administrator_gets_404_for_a_case(case: Case, sysadmin: User) -> Non
     assert client.get(reverse("cases:detail", args=[case.number])).status_code == 404
 
 
-def test_handler_elsewhere_gets_404_for_the_case(case: Case, orgs: dict, cast: dict) -> None:
-    from qinkuaiban.identity.roles import Role
-    from qinkuaiban.identity.services import create_user, grant_role
-
-    outsider = create_user(actor=None, username="qianjiu", real_name="钱九", password=None,
-                           validate_password=False)
-    grant_role(actor=None, user=outsider, organisation=orgs["goa-property"], role=Role.HANDLER)
-    response = signed_in(outsider).get(reverse("cases:detail", args=[case.number]))
+def test_handler_elsewhere_gets_404_for_the_case(case: Case, qianjiu: User) -> None:
+    response = signed_in(qianjiu).get(reverse("cases:detail", args=[case.number]))
     assert response.status_code == 404
 
 
@@ -168,15 +162,11 @@ def test_work_queue_filters_by_status_and_htmx_gets_the_results_only(
     assert "<html" not in body
 
 
-def test_work_queue_of_another_division_is_empty(item: ServiceItem, cast: dict, orgs: dict) -> None:
-    from qinkuaiban.identity.roles import Role
-    from qinkuaiban.identity.services import create_user, grant_role
-
+def test_work_queue_of_another_division_is_empty(
+    item: ServiceItem, cast: dict, qianjiu: User
+) -> None:
     case = submit(item, cast["zhangsan"])
-    outsider = create_user(actor=None, username="qianjiu", real_name="钱九", password=None,
-                           validate_password=False)
-    grant_role(actor=None, user=outsider, organisation=orgs["goa-property"], role=Role.HANDLER)
-    body = signed_in(outsider).get(reverse("cases:queue")).content.decode()
+    body = signed_in(qianjiu).get(reverse("cases:queue")).content.decode()
     assert str(case.number) not in body
 
 

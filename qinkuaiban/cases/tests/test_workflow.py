@@ -13,8 +13,6 @@ from qinkuaiban.cases.tests.states import build, materials_of, tomorrow_slot, up
 from qinkuaiban.cases.workflow import TRANSITIONS, Action, Party, actions_for, target_status
 from qinkuaiban.core.errors import Conflict, NotPermitted
 from qinkuaiban.identity.models import Organisation, User
-from qinkuaiban.identity.roles import Role
-from qinkuaiban.identity.services import create_user, grant_role
 
 ALL_STATUSES = list(Status.values)
 PAIRS = [(action, status) for action, row in TRANSITIONS.items() for status in sorted(row.sources)]
@@ -23,11 +21,9 @@ REFUSED = [(action, status) for action, row in TRANSITIONS.items()
 
 
 @pytest.fixture
-def receiver(cast: dict[str, User], orgs: dict[str, Organisation]) -> User:
-    user = create_user(actor=None, username="qianjiu", real_name="钱九", password=None,
-                       validate_password=False)
-    grant_role(actor=None, user=user, organisation=orgs["goa-property"], role=Role.HANDLER)
-    return user
+def receiver(qianjiu: User) -> User:
+    """The property division's handler a case is transferred to."""
+    return qianjiu
 
 
 def actor_for(action: str, cast: dict[str, User], receiver: User) -> User | None:
