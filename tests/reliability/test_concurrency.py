@@ -9,6 +9,7 @@ is queued behind it."""
 import json
 from collections.abc import Callable
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -107,6 +108,31 @@ def test_fifty_simultaneous_requests_with_one_key_on_the_queued_intake_get_one_r
     assert Intake.objects.count() == 1
     assert process_queued() == 1
     assert Case.objects.count() == 1
+
+
+def test_fifty_simultaneous_uploads_with_one_key_keep_one_receipt_and_only_its_file(
+    online_item: ServiceItem, zhangsan: User, wangwu: User, media_root: Path
+) -> None:
+    # The multipart path writes each request's file before its INSERT: the 49 requests that
+    # lose the unique key must delete the files they wrote, leaving exactly the winner's.
+    set_queued_intake(actor=wangwu, item=online_item, enabled=True)
+    clients = [api_client(zhangsan) for _i in range(50)]
+    data = json.dumps({"service_code": online_item.code,
+                       "form": {"contact_phone": "13800000001"}})
+
+    def upload(client: Client) -> Any:
+        return client.post("/api/v1/cases/with-files", {"data": data, "file": [pdf()]},
+                           headers={"Idempotency-Key": "k-peak-files"})
+
+    responses = run_together([partial(upload, c) for c in clients])
+
+    assert [r.status_code for r in responses] == [202] * 50
+    assert len({r.json()["receipt"] for r in responses}) == 1
+    received = Intake.objects.get()
+    stored = sorted(str(path.relative_to(media_root)) for path in media_root.rglob("*.pdf"))
+    assert stored == [received.files[0]["file"]]
+    assert process_queued() == 1
+    assert Case.objects.get().attachments.get().file.name == stored[0]
 
 
 def test_two_handlers_taking_the_same_action_at_once_one_succeeds_and_one_gets_409(
