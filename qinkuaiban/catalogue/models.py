@@ -325,11 +325,12 @@ class ServiceItemVersion(TimeStampedModel):
         return self.published_at is not None
 
     @cached_property
-    def field_specs(self) -> list[FieldSpec]:
+    def field_specs(self) -> tuple[FieldSpec, ...]:
         """The declared form fields, checked and parsed once per instance (a published
-        version's travel with it in the process's cache: catalogue.selectors). For published
-        versions: a draft edited after this was read would keep the old fields."""
-        return parse_fields(self.form_fields)
+        version's travel with it in the process's cache, shared by every request: so a tuple
+        of frozen specs, catalogue.selectors). For published versions: a draft edited after
+        this was read would keep the old fields."""
+        return tuple(parse_fields(self.form_fields))
 
     @property
     def door_to_door(self) -> bool:
