@@ -14,10 +14,11 @@ router = Router(tags=["cases"])
 
 
 @router.get("/{number}/notices/{kind}", openapi_extra={
-    "responses": {"200": {"description": "The notice", "content": {"application/pdf": {}}},
-                  "401": {"description": "Authentication required"},
-                  "404": {"description": "No such case, or the case has no such notice yet"},
-                  "503": {"description": "No Chinese font is installed on the server"}},
+    # Integer keys, as django-ninja's own: string ones would stand beside them in the JSON.
+    "responses": {200: {"description": "The notice", "content": {"application/pdf": {}}},
+                  401: {"description": "Authentication required"},
+                  404: {"description": "No such case, or the case has no such notice yet"},
+                  503: {"description": "No Chinese font is installed on the server"}},
 })
 def case_notice(request: HttpRequest, number: str, kind: str) -> HttpResponse:
     """The notice PDF; kinds `acceptance`, `supplement` (latest round, or `?round=`),
