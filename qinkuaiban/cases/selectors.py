@@ -262,11 +262,12 @@ def narrow_queue(
 @dataclass(frozen=True)
 class QueueCounts:
     """A queue counted once: `by_status` (status -> cases) under the list's warning and overdue
-    filters, for the status tabs and the paginator; `red` and `yellow`, the whole queue's
-    overdue and near-due cases whatever the filters, for the deadline alert."""
+    filters, for the status tabs and the paginator; `overdue` (past the due date, the overdue
+    filter's rule) and `yellow` (near it, the sweep's warning), the whole queue's whatever
+    the filters, for the deadline alert."""
 
     by_status: dict[str, int]
-    red: int
+    overdue: int
     yellow: int
 
     @property
@@ -285,19 +286,18 @@ def queue_counts(
     """Count a queue from `case_queue` (without its status, warning and overdue filters) in one
     query grouped by status and warning, which PostgreSQL answers from cases_open_queue_idx
     alone (status, kind and warning are included, due_on and id are keys)."""
-    counted: dict[str, Count] = {"every": Count("pk")}
-    if overdue:
-        counted["overdue"] = Count("pk", filter=Q(due_on__lt=today or timezone.localdate()))
+    late = Q(due_on__lt=today or timezone.localdate())
+    rows = (queue.order_by().values_list("status", "warning")
+            .annotate(every=Count("pk"), late=Count("pk", filter=late)))
     by_status: dict[str, int] = {}
-    by_warning: dict[str, int] = {}
-    rows = queue.order_by().values_list("status", "warning").annotate(**counted)
-    for status, level, every, *overdue_only in rows:
-        by_warning[level] = by_warning.get(level, 0) + every
-        shown = overdue_only[0] if overdue else every
+    late_total = yellow = 0
+    for status, level, every, late_count in rows:
+        late_total += late_count
+        yellow += every if level == WarningLevel.YELLOW else 0
+        shown = late_count if overdue else every
         if shown and (not warning or level == warning):
             by_status[status] = by_status.get(status, 0) + shown
-    return QueueCounts(by_status=by_status, red=by_warning.get(WarningLevel.RED, 0),
-                       yellow=by_warning.get(WarningLevel.YELLOW, 0))
+    return QueueCounts(by_status=by_status, overdue=late_total, yellow=yellow)
 
 
 def available_actions(*, case: Case, actor: User | None) -> list[str]:

@@ -1,5 +1,6 @@
-"""The work queue's deadline alert: how many of the actor's open cases are overdue (red) or near
-their due date (yellow), counted with the status tabs in one query, each a link to the filter."""
+"""The work queue's deadline alert: how many of the actor's open cases are past their due date
+(the overdue filter's rule) or near it (the yellow warning), counted with the status tabs in one
+query, each a link to its filter."""
 
 import datetime as dt
 import itertools
@@ -62,14 +63,14 @@ def test_the_alert_counts_red_and_yellow_cases_and_links_to_their_filters_in_chi
     assert "办件队列" in body
     assert 'class="alert alert-error queue-deadlines"' in body
     assert "本队列办理时限预警：" in alert
-    assert f'href="{QUEUE}?warning=red">1 件已超期</a>' in alert
+    assert f'href="{QUEUE}?overdue=on">1 件已超期</a>' in alert
     assert f'href="{QUEUE}?warning=yellow">2 件临近期限</a>' in alert
     counts = response.context["counts"]
-    assert (counts.red, counts.yellow, counts.total) == (1, 2, 5)
+    assert (counts.overdue, counts.yellow, counts.total) == (1, 2, 5)
     assert counts.by_status == {Status.ACCEPTED: 4, Status.SUBMITTED: 1}
 
 
-def test_the_links_list_only_the_red_or_the_yellow_cases_and_the_alert_still_counts_both(
+def test_the_links_list_only_the_overdue_or_the_yellow_cases_and_the_alert_still_counts_both(
     item: ServiceItem, cast: dict[str, User], lisi: User
 ) -> None:
     red = accepted(item, cast, WarningLevel.RED)
@@ -77,15 +78,26 @@ def test_the_links_list_only_the_red_or_the_yellow_cases_and_the_alert_still_cou
     normal = accepted(item, cast, WarningLevel.NORMAL)
     client = signed_in(lisi)
 
-    for level, shown, hidden in ((WarningLevel.RED, red, yellow), (WarningLevel.YELLOW, yellow,
-                                                                     red)):
-        response = client.get(f"{QUEUE}?warning={level}", HTTP_HX_REQUEST="true")
+    for query, shown, hidden in (("overdue=on", red, yellow), ("warning=yellow", yellow, red)):
+        response = client.get(f"{QUEUE}?{query}", HTTP_HX_REQUEST="true")
         body = response.content.decode()
         assert [case.pk for case in response.context["page_obj"]] == [shown.pk]
         assert str(hidden.number) not in body and str(normal.number) not in body
         assert response.context["total"] == 1
         assert "1 件已超期" in alert_of(body) and "1 件临近期限" in alert_of(body)
-        assert f'?warning={level}" aria-current="true"' in alert_of(body)
+        assert f'?{query}" aria-current="true"' in alert_of(body)
+
+
+def test_overdue_is_the_due_date_even_before_the_sweep_has_marked_the_case_red(
+    item: ServiceItem, cast: dict[str, User], lisi: User
+) -> None:
+    late = accepted(item, cast, WarningLevel.NORMAL)
+    Case.objects.filter(pk=late.pk).update(due_on=timezone.localdate() - dt.timedelta(days=1))
+    response = signed_in(lisi).get(QUEUE)
+    assert response.context["counts"].overdue == 1
+    assert f'href="{QUEUE}?overdue=on">1 件已超期</a>' in alert_of(response.content.decode())
+    listed = signed_in(lisi).get(f"{QUEUE}?overdue=on").context["page_obj"]
+    assert [case.pk for case in listed] == [late.pk]
 
 
 def test_only_yellow_cases_give_a_warning_alert_without_the_overdue_line(
@@ -95,7 +107,7 @@ def test_only_yellow_cases_give_a_warning_alert_without_the_overdue_line(
     body = signed_in(lisi).get(QUEUE).content.decode()
     assert 'class="alert alert-warning queue-deadlines"' in body
     assert "1 件临近期限" in alert_of(body)
-    assert "warning=red" not in alert_of(body)
+    assert "overdue=on" not in alert_of(body)
 
 
 def test_nothing_is_shown_when_no_case_is_red_or_yellow(
@@ -105,7 +117,7 @@ def test_nothing_is_shown_when_no_case_is_red_or_yellow(
     submit(item, cast["zhangsan"])
     response = signed_in(lisi).get(QUEUE)
     body = response.content.decode()
-    assert response.context["counts"].red == response.context["counts"].yellow == 0
+    assert response.context["counts"].overdue == response.context["counts"].yellow == 0
     assert "queue-deadlines" not in body
     assert "件已超期" not in body and "件临近期限" not in body
 
@@ -122,10 +134,10 @@ def test_another_organisations_red_cases_are_not_counted(
     accepted(item, cast, WarningLevel.YELLOW)
 
     mine = signed_in(lisi).get(QUEUE)
-    assert (mine.context["counts"].red, mine.context["counts"].yellow) == (0, 1)
+    assert (mine.context["counts"].overdue, mine.context["counts"].yellow) == (0, 1)
     assert "件已超期" not in mine.content.decode()
     other = signed_in(handler_elsewhere).get(QUEUE)
-    assert (other.context["counts"].red, other.context["counts"].yellow) == (2, 0)
+    assert (other.context["counts"].overdue, other.context["counts"].yellow) == (2, 0)
     assert "2 件已超期" in alert_of(other.content.decode())
 
 
@@ -140,7 +152,9 @@ def test_the_service_filter_narrows_the_alert_and_stays_in_its_links(
     body = signed_in(lisi).get(
         f"{QUEUE}?item={item.code}&status=accepted&overdue=on").content.decode()
     alert = alert_of(body)
-    assert f'href="{QUEUE}?warning=red&amp;item={item.code}">1 件已超期</a>' in alert
+    # The overdue filter is on: its link is the current one.
+    assert (f'href="{QUEUE}?overdue=on&amp;item={item.code}" aria-current="true">1 件已超期</a>'
+            in alert)
     assert "件临近期限" not in alert
 
 
@@ -158,7 +172,7 @@ def test_the_tabs_count_the_list_filters_and_the_alert_the_whole_queue_in_one_qu
     for warning, overdue in itertools.product(["", *WarningLevel.values], [False, True]):
         with django_assert_num_queries(1):
             counts = queue_counts(queue, warning=warning, overdue=overdue, today=today)
-        assert (counts.red, counts.yellow) == (1, 1)
+        assert (counts.overdue, counts.yellow) == (1, 1)
         for status in statuses:
             listed = narrow_queue(queue, status=status, warning=warning, overdue=overdue,
                                   today=today).count()

@@ -115,7 +115,8 @@ def queue(request: HttpRequest) -> HttpResponse:
     context = {
         "page_obj": page, "filters": filters_form, "status_counts": status_counts,
         "total": counts.total, "counts": counts, "current_status": filters["status"],
-        "current_warning": filters["warning"], "current_item": filters["item_code"],
+        "current_warning": filters["warning"], "current_overdue": filters["overdue"],
+        "current_item": filters["item_code"],
     }
     template = "cases/queue.html#results" if is_htmx(request) else "cases/queue.html"
     return render(request, template, context)
