@@ -18,6 +18,10 @@ worker=$!
 # The outbox sweeper recovers deliveries whose worker died mid-send (docs/concurrency.md).
 $PY manage.py deliver_notifications --loop --interval 60 &
 sweeper=$!
+# Case clocks (deemed acceptance, deadline warnings and their notices) every 15 minutes, at
+# once on start, as cron does in production (docs/deploy.md).
+$PY manage.py sweep_case_clocks --loop --interval 900 &
+clocks=$!
 # The intake worker registers applications of services on the queued intake (peak days), at a
 # lower CPU priority than the web server: receiving an application never waits for registering
 # the ones before it (docs/adr/0006-queued-intake.md).
@@ -26,7 +30,7 @@ for _ in $(seq "${INTAKE_WORKERS:-1}"); do
   supervise nice -n 19 $PY manage.py process_intakes --loop --interval 1 &
   intakes+=($!)
 done
-trap 'for p in $worker "${intakes[@]}"; do pkill -P $p 2>/dev/null; done; kill $worker $sweeper "${intakes[@]}" 2>/dev/null || true' EXIT INT TERM
+trap 'for p in $worker "${intakes[@]}"; do pkill -P $p 2>/dev/null; done; kill $worker $sweeper $clocks "${intakes[@]}" 2>/dev/null || true' EXIT INT TERM
 
 echo
 echo "勤快办 is serving on http://$HOST:$PORT/  (Ctrl-C stops it)"

@@ -35,6 +35,12 @@ class SweepSummary:
     warnings_changed: int = 0
     warnings_notified: int = 0
 
+    @property
+    def changed(self) -> bool:
+        """Whether the sweep did anything at all."""
+        return any((self.deemed_accepted, self.terminated, self.escalated,
+                    self.warnings_changed, self.warnings_notified))
+
     def lines(self) -> list[str]:
         return [
             _("Deemed accepted: %(count)s") % {"count": self.deemed_accepted},

@@ -1,12 +1,16 @@
-"""The long-running outbox sweeper (`deliver_notifications --loop`, started by scripts/serve.sh
-beside the web server) outlives a database restart instead of exiting with it."""
+"""The long-running loops started by scripts/serve.sh beside the web server: the outbox sweeper
+(`deliver_notifications --loop`) outlives a database restart instead of exiting with it, and the
+clock sweep (`sweep_case_clocks --loop`) runs every interval."""
 
+from io import StringIO
 from typing import Any
 
 import pytest
 from django.core.management import call_command
 from django.db import InterfaceError, OperationalError
 
+from qinkuaiban.cases.management.commands import sweep_case_clocks as clocks
+from qinkuaiban.cases.sweep import SweepSummary
 from qinkuaiban.core import loops
 from qinkuaiban.notifications import outbox
 from qinkuaiban.notifications.management.commands import deliver_notifications as command
@@ -55,3 +59,25 @@ def test_a_single_run_still_fails_loudly_when_the_database_is_away(monkeypatch) 
 
     with pytest.raises(OperationalError):
         call_command("deliver_notifications")
+
+
+def test_the_clock_sweep_loop_sweeps_every_interval_and_reports_only_what_changed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    summaries = [SweepSummary(warnings_notified=2), SweepSummary(), SweepSummary()]
+    sleeps: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        sleeps.append(seconds)
+        if len(sleeps) == 3:
+            raise Stop
+
+    monkeypatch.setattr(clocks, "sweep_case_clocks", lambda **kwargs: summaries.pop(0))
+    monkeypatch.setattr(loops.time, "sleep", sleep)
+    out = StringIO()
+
+    with pytest.raises(Stop):
+        call_command("sweep_case_clocks", "--loop", "--interval", "900", stdout=out)
+
+    assert sleeps == [900, 900, 900] and not summaries
+    assert out.getvalue().count("已发出预警：2") == 1  # the two quiet sweeps wrote nothing
