@@ -1,10 +1,11 @@
 """The open queue's index also carries `warning`, so the queue's deadline alert is counted from
-the index alone. Built beside the old one without blocking submissions (PostgreSQL:
-CONCURRENTLY), then swapped in by name; the queue keeps an index throughout."""
+the index alone. Step 1 of 3: built beside the old one without blocking submissions
+(PostgreSQL: CONCURRENTLY); 0010 drops the old one, 0011 gives the new one its name. One step
+per migration, so an interrupted run resumes where it stopped (docs/deploy.md)."""
 
 from django.db import migrations, models
 
-from qinkuaiban.core.migration_operations import AddIndexOnline, RemoveIndexOnline
+from qinkuaiban.core.migration_operations import AddIndexOnline
 
 OPEN_QUEUE = dict(
     condition=models.Q(("status__in", ["submitted", "awaiting_supplement", "accepted",
@@ -31,7 +32,4 @@ class Migration(migrations.Migration):
             model_name="case",
             index=models.Index(*QUEUE_ORDER, name="cases_open_queue_new", **OPEN_QUEUE),
         ),
-        RemoveIndexOnline(model_name="case", name="cases_open_queue_idx"),
-        migrations.RenameIndex(model_name="case", new_name="cases_open_queue_idx",
-                               old_name="cases_open_queue_new"),
     ]
