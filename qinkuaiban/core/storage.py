@@ -5,9 +5,10 @@ free name, creates the directory, locks the file while writing, then sets its pe
 path — fifteen system calls for one uploaded file, each one a trip into the file system's
 locks, paid on every application of the peak morning. An uploaded file is written once under
 a name with 128 random bits in it (`cases.uploads.store_upload`), which no other file can
-hold: `save_new` opens it exclusively, writes it and sets its permissions on the open file.
-Everything else (reading, deleting, listing, URLs) is Django's."""
+hold: `save_new` opens it exclusively, writes it, and sets its permissions and group (that of
+the storage's location, as `save` does) on the open file: six system calls. Everything else (reading, deleting, listing, URLs) is Django's."""
 
+import contextlib
 import os
 
 from django.core.files import File
@@ -32,15 +33,26 @@ class MediaStorage(FileSystemStorage):
         except FileNotFoundError:
             return self.save(name, content)
         try:
-            for chunk in content.chunks():
-                rest = memoryview(chunk if isinstance(chunk, bytes) else chunk.encode())
-                while rest:
-                    rest = rest[os.write(descriptor, rest):]
-            if self.file_permissions_mode is not None:
-                os.fchmod(descriptor, self.file_permissions_mode)
+            try:
+                for chunk in content.chunks():
+                    rest = memoryview(chunk.encode() if isinstance(chunk, str) else chunk)
+                    while rest:
+                        rest = rest[os.write(descriptor, rest):]
+                if self.file_permissions_mode is not None:
+                    os.fchmod(descriptor, self.file_permissions_mode)
+                self._take_location_group(descriptor)
+            finally:
+                os.close(descriptor)
         except BaseException:
-            os.close(descriptor)
             os.unlink(path)  # no half-written file under a name a row may refer to
             raise
-        os.close(descriptor)
         return name
+
+    def _take_location_group(self, descriptor: int) -> None:
+        """The file belongs to the storage location's group, as `save` makes it (Django 5.2)."""
+        if os.name != "posix":
+            return
+        group = os.stat(self.location).st_gid
+        if os.fstat(descriptor).st_gid != group:
+            with contextlib.suppress(PermissionError):
+                os.fchown(descriptor, -1, group)

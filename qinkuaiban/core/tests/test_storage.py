@@ -65,3 +65,23 @@ def test_text_content_is_written_as_utf8(storage, tmp_path):
     storage.save_new("cases/2026/first.txt", ContentFile(b"x"))
     storage.save_new("cases/2026/note.txt", ContentFile("一次性告知"))
     assert (tmp_path / "cases" / "2026" / "note.txt").read_text(encoding="utf-8") == "一次性告知"
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() != 0,
+                    reason="giving a file another group needs root")
+def test_a_new_file_takes_the_group_of_the_storage_location(storage, tmp_path):
+    storage.save_new("cases/2026/first.pdf", ContentFile(b"x"))  # makes the directory
+    os.chown(tmp_path, -1, 1)
+    storage.save_new("cases/2026/second.pdf", ContentFile(b"y"))
+    assert os.stat(tmp_path / "cases" / "2026" / "second.pdf").st_gid == 1
+
+
+def test_bytes_like_chunks_are_written_as_they_are(storage, tmp_path):
+    class Chunks(ContentFile):
+        def chunks(self, chunk_size=None):
+            yield bytearray(b"%PDF-")
+            yield memoryview(b"1.4")
+
+    storage.save_new("cases/2026/first.pdf", ContentFile(b"x"))
+    storage.save_new("cases/2026/chunks.pdf", Chunks(b""))
+    assert (tmp_path / "cases" / "2026" / "chunks.pdf").read_bytes() == b"%PDF-1.4"
