@@ -8,8 +8,8 @@ lookup, and every caller shares the one object.
 
 So only values that nobody changes belong here — or their owner hands out copies (see
 `catalogue.selectors`). Like the local-memory cache, each server process has its own; entries
-expire with their timeout, and when MAX_ENTRIES are kept the least recently used
-1/CULL_FREQUENCY of them go."""
+expire with their timeout, and when MAX_ENTRIES are kept the expired ones go first, then the
+least recently used 1/CULL_FREQUENCY of the others."""
 
 import time
 from collections import OrderedDict
@@ -59,6 +59,7 @@ class ObjectCache(BaseCache):
             if entry is None:
                 return False
             self._entries[key] = (self.get_backend_timeout(timeout), entry[1])
+            self._entries.move_to_end(key, last=False)
             return True
 
     def incr(self, key: Any, delta: int = 1, version: int | None = None) -> Any:
@@ -94,6 +95,8 @@ class ObjectCache(BaseCache):
 
     def _store(self, key: str, value: Any, timeout: float | None) -> None:
         if key not in self._entries and len(self._entries) >= self._max_entries:
+            self._drop_expired()
+        if key not in self._entries and len(self._entries) >= self._max_entries:
             if self._cull_frequency == 0:
                 self._entries.clear()
             else:
@@ -101,3 +104,9 @@ class ObjectCache(BaseCache):
                     self._entries.popitem()  # the least recently used are at the end
         self._entries[key] = (self.get_backend_timeout(timeout), value)
         self._entries.move_to_end(key, last=False)
+
+    def _drop_expired(self) -> None:
+        now = time.time()
+        for key in [key for key, (expires, _value) in self._entries.items()
+                    if expires is not None and expires <= now]:
+            del self._entries[key]

@@ -6,7 +6,8 @@ path — fifteen system calls for one uploaded file, each one a trip into the fi
 locks, paid on every application of the peak morning. An uploaded file is written once under
 a name with 128 random bits in it (`cases.uploads.store_upload`), which no other file can
 hold: `save_new` opens it exclusively, writes it, and sets its permissions and group (that of
-the storage's location, as `save` does) on the open file: six system calls. Everything else (reading, deleting, listing, URLs) is Django's."""
+the storage's location, as `save` does) on the open file: six system calls. Everything else
+(reading, deleting, listing, URLs) is Django's."""
 
 import contextlib
 import os

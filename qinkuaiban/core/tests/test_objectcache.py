@@ -52,3 +52,17 @@ def test_a_full_cache_lets_the_least_recently_used_go(settings):
     assert [small.get(key) for key in ("a", "c", "d")] == ["A", "C", "D"]
     assert small.touch("a", 60) and small.has_key("a")
     assert small.delete("a") and not small.has_key("a")
+
+
+def test_a_full_cache_lets_the_expired_go_before_any_live_entry(monkeypatch):
+    from qinkuaiban.core.objectcache import ObjectCache
+
+    small = ObjectCache("test-expired", {"OPTIONS": {"MAX_ENTRIES": 3, "CULL_FREQUENCY": 3}})
+    small.clear()
+    small.set("short", "S", 1)
+    small.set("a", "A", 3600)
+    small.set("b", "B", 3600)
+    later = time.time() + 2
+    monkeypatch.setattr(time, "time", lambda: later)
+    small.set("c", "C", 3600)
+    assert [small.get(key) for key in ("a", "b", "c")] == ["A", "B", "C"]
