@@ -79,3 +79,23 @@ def test_stored_files_get_random_names_and_a_checksum(item, zhangsan, media_root
 def test_the_client_name_never_carries_a_path():
     assert safe_original_name("../../etc/passwd") == "passwd"
     assert safe_original_name("C:\\temp\\a.pdf") == "a.pdf"
+
+
+def test_uploads_are_written_by_the_lean_new_file_write_after_a_directory_s_first(
+    item, zhangsan, media_root, monkeypatch
+):
+    from qinkuaiban.core.storage import MediaStorage
+
+    through_save: list[str] = []
+    save = MediaStorage.save
+
+    def counted_save(self, name, content, max_length=None):  # type: ignore[no-untyped-def]
+        through_save.append(name)
+        return save(self, name, content, max_length=max_length)
+
+    monkeypatch.setattr(MediaStorage, "save", counted_save)
+    first, second = submit(item, zhangsan), submit(item, zhangsan)
+    written = list(Attachment.objects.filter(case__in=[first, second]).values_list("file",
+                                                                               flat=True))
+    assert len(written) >= 2 and all((media_root / name).exists() for name in written)
+    assert len(through_save) == 1  # only the first file, which made cases/<year>/
