@@ -89,7 +89,7 @@ def test_uploads_are_written_by_the_lean_new_file_write_after_a_directory_s_firs
     through_save: list[str] = []
     save = MediaStorage.save
 
-    def counted_save(self, name, content, max_length=None):  # type: ignore[no-untyped-def]
+    def counted_save(self, name, content, max_length=None):
         through_save.append(name)
         return save(self, name, content, max_length=max_length)
 
