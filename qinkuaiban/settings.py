@@ -36,7 +36,18 @@ QKB_FIELD_KEY = _persistent_secret("field_key", "QKB_FIELD_KEY")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
+# Our apps come first: Django looks a msgid up in the apps' catalogues in this order, so our
+# wording ("筛选", "页面不存在") wins over django.contrib's for the same English msgid.
 INSTALLED_APPS = [
+    "qinkuaiban.core",
+    "qinkuaiban.identity",
+    "qinkuaiban.audit",
+    "qinkuaiban.workdays",
+    "qinkuaiban.notifications",
+    "qinkuaiban.catalogue",
+    "qinkuaiban.cases",
+    "qinkuaiban.feedback",
+    "qinkuaiban.web",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -54,15 +65,6 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
-    "qinkuaiban.core",
-    "qinkuaiban.identity",
-    "qinkuaiban.audit",
-    "qinkuaiban.workdays",
-    "qinkuaiban.notifications",
-    "qinkuaiban.catalogue",
-    "qinkuaiban.cases",
-    "qinkuaiban.feedback",
-    "qinkuaiban.web",
 ]
 
 MIDDLEWARE = [

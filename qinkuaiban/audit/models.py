@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from qinkuaiban.core.append_only import AppendOnlyError, AppendOnlyModel
 
@@ -33,7 +34,9 @@ class AuditEntry(AppendOnlyModel):
     outcome = models.CharField(
         _("outcome"), max_length=10, choices=Outcome.choices, default=Outcome.SUCCESS
     )
-    ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    ip_address = models.GenericIPAddressField(
+        pgettext_lazy("audit", "address"), null=True, blank=True
+    )
     changes = models.JSONField(_("changes"), default=dict, blank=True)
     prev_hash = models.CharField(max_length=64, editable=False)
     entry_hash = models.CharField(max_length=64, unique=True, editable=False)

@@ -90,7 +90,8 @@ def csv_rows(entries: QuerySet[AuditEntry]) -> Iterator[str]:
     yield writer.writerow([
         _("Sequence"), _("Time"), _("Actor username"), _("Organisation ID"),
         pgettext("audit", "Action"), _("Target type"), _("Target ID"), _("Target description"),
-        _("Outcome"), _("Address"), _("Changes"), _("Previous hash"), _("Entry hash"),
+        _("Outcome"), pgettext("audit", "Address"), _("Changes"), _("Previous hash"),
+        _("Entry hash"),
     ])
     for entry in entries.iterator(chunk_size=2000):
         yield writer.writerow([_cell(value) for value in (

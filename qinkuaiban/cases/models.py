@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import BooleanField, ExpressionWrapper, F, Q
 from django.db.models.functions import TruncDate
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from qinkuaiban.cases.workflow import Action, Status
 from qinkuaiban.core.append_only import AppendOnlyError, HistoryStep
@@ -67,7 +68,7 @@ class SpecialProcedure(models.TextChoices):
 
 
 class TransferStatus(models.TextChoices):
-    PENDING = "pending", _("Pending")
+    PENDING = "pending", pgettext_lazy("transfer status", "Pending")
     ACCEPTED = "accepted", _("Taken over")
     REFUSED = "refused", _("Refused")
     CANCELLED = "cancelled", _("Cancelled (case closed)")
@@ -150,7 +151,9 @@ class Case(TimeStampedModel):
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
-    outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices, blank=True)
+    outcome = models.CharField(
+        pgettext_lazy("case", "outcome"), max_length=12, choices=Outcome.choices, blank=True
+    )
     decision_reason = models.TextField(_("reason for the decision"), blank=True)
     reject_ground = models.CharField(
         _("ground for not accepting"), max_length=20, choices=RejectGround.choices, blank=True
@@ -427,7 +430,7 @@ class Attachment(models.Model):
     )
     file = models.FileField(_("file"), max_length=200)
     original_name = models.CharField(_("original name"), max_length=200)
-    content_type = models.CharField(_("content type"), max_length=100)
+    content_type = models.CharField(pgettext_lazy("attachment", "content type"), max_length=100)
     size = models.PositiveBigIntegerField(_("size"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     uploaded_by = models.ForeignKey(

@@ -9,7 +9,7 @@ from typing import Any
 from django import forms
 from django.forms.models import model_to_dict
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from qinkuaiban.catalogue.forms_spec import DeclarationError, parse_fields
 from qinkuaiban.catalogue.models import (
@@ -227,7 +227,8 @@ class MaterialForm(forms.Form):
     medium = forms.ChoiceField(label=gettext_lazy("Paper or electronic"), choices=Medium.choices)
     copies = forms.IntegerField(label=gettext_lazy("Copies"), min_value=1, max_value=99,
                                 initial=1)
-    source = forms.CharField(label=gettext_lazy("Source"), max_length=200, required=False)
+    source = forms.CharField(label=pgettext_lazy("material", "Source"), max_length=200,
+                             required=False)
     notes = forms.CharField(label=gettext_lazy("Notes for filling in"), required=False,
                             widget=forms.Textarea(attrs={"rows": 2}))
     blank_form = forms.FileField(label=gettext_lazy("Blank form"), required=False)
@@ -269,9 +270,9 @@ class CreateItemForm(forms.Form):
     )
     basic_code = forms.CharField(label=gettext_lazy("Basic code"), max_length=40,
                                  required=False)
-    name = forms.CharField(label=gettext_lazy("Name"), max_length=120)
+    name = forms.CharField(label=pgettext_lazy("service item", "Name"), max_length=120)
     kind = forms.SlugField(
-        label=gettext_lazy("Kind"), max_length=40, initial="generic",
+        label=pgettext_lazy("service item", "Kind"), max_length=40, initial="generic",
         help_text=gettext_lazy(
             "The case kind that handles it: generic, enquiry, childcare, parking, housing, "
             "repair, complaint, suggestion."

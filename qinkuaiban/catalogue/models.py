@@ -12,6 +12,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from qinkuaiban.catalogue.documents import (
     check_choice_list,
@@ -114,7 +115,7 @@ class ServiceItem(TimeStampedModel):
     )
     basic_code = models.CharField(_("basic code"), max_length=40, blank=True)
     kind = models.SlugField(
-        _("kind"), max_length=40, db_index=True,
+        pgettext_lazy("service item", "kind"), max_length=40, db_index=True,
         help_text=_("The case kind that handles this service, e.g. generic, parking."),
     )
     category = models.CharField(_("category"), max_length=20, choices=Category.choices)
@@ -167,7 +168,7 @@ class ServiceItemVersion(TimeStampedModel):
     change_note = models.CharField(_("change note"), max_length=200, blank=True)
 
     # Identity
-    name = models.CharField(_("name"), max_length=120)
+    name = models.CharField(pgettext_lazy("service item", "name"), max_length=120)
     keywords = models.CharField(
         _("keywords"), max_length=200, blank=True,
         help_text=_("Other words people search with, separated by spaces."),
@@ -391,7 +392,7 @@ class Material(models.Model):
     necessity = models.CharField(
         _("necessity"), max_length=12, choices=Necessity.choices, default=Necessity.REQUIRED
     )
-    source = models.CharField(_("source"), max_length=200, blank=True)
+    source = models.CharField(pgettext_lazy("material", "source"), max_length=200, blank=True)
     notes = models.TextField(_("notes for filling in"), blank=True)
     blank_form = models.FileField(_("blank form"), upload_to="catalogue/forms/", blank=True)
     sample = models.FileField(_("filled-in sample"), upload_to="catalogue/samples/", blank=True)

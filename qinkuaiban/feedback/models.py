@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from qinkuaiban.core.append_only import HistoryStep
 from qinkuaiban.core.models import TimeStampedModel
@@ -373,7 +374,9 @@ class Feedback(TimeStampedModel):
     adopted_at = models.DateTimeField(_("adopted at"), null=True, blank=True)
 
     consent_to_publish = models.BooleanField(_("consent to publication"), default=False)
-    published_at = models.DateTimeField(_("published at"), null=True, blank=True, db_index=True)
+    published_at = models.DateTimeField(
+        pgettext_lazy("feedback", "published at"), null=True, blank=True, db_index=True
+    )
     public_title = models.CharField(_("published title"), max_length=200, blank=True)
     public_text = models.TextField(_("published text"), blank=True)
     public_reply = models.TextField(_("published reply"), blank=True)

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from qinkuaiban.workdays.rules import WorkCalendar
 
@@ -338,7 +339,7 @@ class FeedbackAction(models.TextChoices):
     MERGED = "merged", _("Merged into another submission")
     MERGED_IN = "merged_in", _("A duplicate was merged into this one")
     ADOPTED = "adopted", _("Suggestion adopted")
-    PUBLISHED = "published", _("Published")
+    PUBLISHED = "published", pgettext_lazy("feedback", "Published")
 
 
 class SystemStep(models.TextChoices):

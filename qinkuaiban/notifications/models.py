@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 validate_kind = RegexValidator(
     r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$",
@@ -108,7 +109,7 @@ class Delivery(models.Model):
         Message, verbose_name=_("message"), on_delete=models.CASCADE, related_name="deliveries"
     )
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
-    address = models.CharField(_("address"), max_length=254, blank=True)
+    address = models.CharField(pgettext_lazy("delivery", "address"), max_length=254, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=DeliveryStatus.choices,
         default=DeliveryStatus.PENDING,
