@@ -65,6 +65,9 @@ REGISTRY: tuple[NavEntry, ...] = (
              also_current=frozenset({"feedback:detail"})),
     NavEntry(_("Rectifications"), "feedback:rectifications", roles=WORKBENCH_ROLES,
              description=_("Bad ratings to contact, rectify and call back; appeals to decide.")),
+    NavEntry(_("Edit the service guide"), "catalogue:manage",
+             roles=frozenset({Role.DIVISION_HEAD, Role.LEADER}),
+             description=_("Write, publish and retire your divisions' service guides.")),
     NavEntry(_("Rating statistics"), "feedback:statistics",
              roles=frozenset({Role.DIVISION_HEAD, Role.LEADER, Role.SUPERVISOR}),
              description=_("Good-rating, rectification and call-back rates by organisation and "

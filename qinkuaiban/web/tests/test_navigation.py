@@ -56,6 +56,15 @@ def test_only_the_audit_administrator_is_shown_the_audit_log(cast: dict[str, Use
     assert shown == {"auditor"}
 
 
+def test_the_guide_s_editors_find_its_management_in_the_menu_and_nobody_else_does(
+    cast: dict[str, User],
+) -> None:
+    manage = reverse("catalogue:manage")
+    shown = {name for name, user in cast.items() if manage in _urls(user)}
+
+    assert shown == {"wangwu", "sunqi"}  # the division head and the leader above the divisions
+
+
 def test_administrators_are_not_shown_business_pages(cast: dict[str, User]) -> None:
     business = {
         resolve(entry.url_name)
