@@ -25,3 +25,12 @@ def test_the_openapi_document_has_no_duplicated_keys_and_the_docs_page_loads() -
     notice = paths["/api/v1/cases/{number}/notices/{kind}"]["get"]["responses"]
     assert "application/pdf" in notice["200"]["content"]
     assert client.get("/api/v1/docs").status_code == 200
+
+
+def test_the_api_root_s_own_messages_are_translated() -> None:
+    refused = Client().get("/api/v1/cases")
+    assert refused.status_code == 401
+    assert refused.json() == {"code": "not_authenticated",
+                              "detail": "请先登录，或提供有效的访问令牌。"}
+    english = Client(headers={"accept-language": "en"}).get("/api/v1/cases")
+    assert english.json()["detail"] == "Authentication required."
