@@ -174,7 +174,7 @@ def _own_copy(instance: _M) -> _M:
     (each pointing back at this copy), so setting an attribute or a relation anywhere on it
     changes nothing for the next caller. The values inside are shared — the form declaration
     (a tuple of frozen specs), strings, the JSON fields of a version that never changes. About
-    15 µs, where unpickling a deep copy cost 87 µs on every application."""
+    17 µs, where unpickling a deep copy cost 87 µs on every application."""
     clone = _copy_fields(instance)
     clone._state.fields_cache = {
         name: None if related is None else _copy_fields(related)
@@ -183,8 +183,8 @@ def _own_copy(instance: _M) -> _M:
     prefetched = instance.__dict__.get("_prefetched_objects_cache")
     if prefetched is not None:
         clone._prefetched_objects_cache = {
-            name: _own_rows(rows, original=instance, owner=clone)
-            for name, rows in prefetched.items()
+            name: _own_rows(queryset, original=instance, owner=clone)
+            for name, queryset in prefetched.items()
         }
     return clone
 
@@ -198,18 +198,18 @@ def _copy_fields(instance: Model) -> Any:
     return clone
 
 
-def _own_rows(rows: QuerySet[Any], *, original: Model, owner: Model) -> QuerySet[Any]:
+def _own_rows(queryset: QuerySet[Any], *, original: Model, owner: Model) -> QuerySet[Any]:
     """A prefetched list as Django keeps it (an evaluated query set), of copied rows whose
     relation back to the original points at the caller's copy instead."""
     copies = []
-    for row in rows:
+    for row in queryset:
         copy = _copy_fields(row)
         copy._state.fields_cache = {
             name: owner if related is original else related
             for name, related in copy._state.fields_cache.items()
         }
         copies.append(copy)
-    own = rows.all()  # a clone of the query, without its rows
+    own = queryset.all()  # a clone of the query, without its rows
     own._result_cache = copies
     own._prefetch_done = True  # type: ignore[attr-defined]
     return own
