@@ -207,6 +207,15 @@ def test_the_case_panel_invites_the_applicant_and_shows_staff_the_ratings(item, 
                    user=None).strip() == ""
 
 
+def test_an_unfinished_case_s_panel_tells_the_applicant_when_they_may_rate(item, zhangsan):
+    from qinkuaiban.cases.tests.factories import submit
+
+    case = submit(item, zhangsan)
+    panel = _render("{% load feedback_tags %}{% case_feedback case %}", case=case, user=zhangsan)
+    assert "服务评价" in panel and "办结后即可对本次服务进行评价。" in panel
+    assert "/feedback/rate/" not in panel
+
+
 def test_flooding_the_public_form_is_rate_limited(client, kinds, settings):
     settings.QKB_PUBLIC_LOOKUP_PER_MINUTE = 2
     statuses = [client.post(reverse("feedback:submit", args=["suggestion"]), {
