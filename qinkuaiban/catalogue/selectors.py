@@ -98,7 +98,7 @@ _PUBLISHED_ITEM_SQL = rows.Sql(_published_item_sql)
 def current_version_id(*, code: str) -> int | None:
     """The id of a published item's current version, for cache keys (None: not published).
     Asked on every view of the guide's busiest page, even when the page comes from the cache."""
-    item = _published_item(code)
+    item = _kept_item(code)  # only an id is read: no copy needed
     return item.current_version_id if item is not None else None
 
 
@@ -123,6 +123,12 @@ def _published_item(code: str) -> ServiceItem | None:
     publishes, retires, restores or switches the item (`forget_published_item`). Another
     server process may go on with what it read for that long — a service retired this second
     may still take an application that second. Read hand-written (core/rows.py)."""
+    item = _kept_item(code)
+    return _own_copy(item) if item is not None else None
+
+
+def _kept_item(code: str) -> ServiceItem | None:
+    """The cached original itself: read it, never change it (callers get `_own_copy`)."""
     if ITEM_CODE.fullmatch(code) is None:
         return None  # no item has such a code (and it would make a bad cache key)
     key = f"{PUBLISHED_ITEM_KEY}:{code}"
@@ -132,7 +138,7 @@ def _published_item(code: str) -> ServiceItem | None:
         # Only what is in the guide: made-up codes must not push the guide out of the cache.
         if item is not None:
             caches["objects"].set(key, item, PUBLISHED_ITEM_SECONDS)
-    return _own_copy(item) if item is not None else None
+    return item
 
 
 def _read_published_item(code: str) -> ServiceItem | None:
