@@ -18,21 +18,18 @@ class _Online:
 
     plain: Any
 
-    def database_forwards(self, app_label: str, schema_editor: Any, from_state: Any,
-                          to_state: Any) -> None:
-        if _on_postgresql(schema_editor):
-            super().database_forwards(  # type: ignore[misc]
-                app_label, schema_editor, from_state, to_state)
-        else:
-            self.plain.database_forwards(self, app_label, schema_editor, from_state, to_state)
+    def database_forwards(self, *args: Any) -> None:
+        self._run("database_forwards", *args)
 
-    def database_backwards(self, app_label: str, schema_editor: Any, from_state: Any,
-                           to_state: Any) -> None:
+    def database_backwards(self, *args: Any) -> None:
+        self._run("database_backwards", *args)
+
+    def _run(self, method: str, app_label: str, schema_editor: Any, from_state: Any,
+             to_state: Any) -> None:
         if _on_postgresql(schema_editor):
-            super().database_backwards(  # type: ignore[misc]
-                app_label, schema_editor, from_state, to_state)
+            getattr(super(), method)(app_label, schema_editor, from_state, to_state)
         else:
-            self.plain.database_backwards(self, app_label, schema_editor, from_state, to_state)
+            getattr(self.plain, method)(self, app_label, schema_editor, from_state, to_state)
 
 
 def _on_postgresql(schema_editor: Any) -> bool:
