@@ -255,8 +255,13 @@ def narrow_queue(
     if warning:
         queue = queue.filter(warning=warning)
     if overdue:
-        queue = queue.filter(due_on__lt=today or timezone.localdate())
+        queue = queue.filter(_past_due(today))
     return queue
+
+
+def _past_due(today: dt.date | None) -> Q:
+    """Overdue, for the queue's filter and its alert alike: the due date has passed."""
+    return Q(due_on__lt=today or timezone.localdate())
 
 
 @dataclass(frozen=True)
@@ -286,7 +291,7 @@ def queue_counts(
     """Count a queue from `case_queue` (without its status, warning and overdue filters) in one
     query grouped by status and warning, which PostgreSQL answers from cases_open_queue_idx
     alone (status, kind and warning are included, due_on and id are keys)."""
-    late = Q(due_on__lt=today or timezone.localdate())
+    late = _past_due(today)
     rows = (queue.order_by().values_list("status", "warning")
             .annotate(every=Count("pk"), late=Count("pk", filter=late)))
     by_status: dict[str, int] = {}
