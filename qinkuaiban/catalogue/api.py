@@ -12,7 +12,7 @@ from ninja import Router, Schema
 from ninja.pagination import paginate
 
 from qinkuaiban.catalogue import selectors
-from qinkuaiban.catalogue.forms_spec import FieldSpec
+from qinkuaiban.catalogue.forms_spec import FieldSpec, today_here
 from qinkuaiban.catalogue.models import ServiceItem, ServiceItemVersion
 from qinkuaiban.core.pagination import BoundedPageNumberPagination
 from qinkuaiban.core.schemas import ErrorOut
@@ -37,6 +37,11 @@ class FormFieldOut(Schema):
     required: bool
     choices: list[str] = []
     help: str = ""
+    # Date fields: the earliest and latest date accepted today, and the date field this one
+    # may not precede (the end of a start/end pair).
+    min_date: dt.date | None = None
+    max_date: dt.date | None = None
+    not_before_field: str = ""
 
 
 class ServiceSummaryOut(Schema):
@@ -80,10 +85,12 @@ def _summary(item: ServiceItem, version: ServiceItemVersion) -> dict[str, Any]:
     }
 
 
-def _form_field(spec: FieldSpec) -> dict[str, Any]:
+def _form_field(spec: FieldSpec, today: dt.date) -> dict[str, Any]:
+    min_date, max_date = spec.date_limits(today)
     return {"name": spec.name, "label": spec.label, "type": spec.type,
             "required": spec.required, "choices": [value for value, _ in spec.choices],
-            "help": spec.help}
+            "help": spec.help, "min_date": min_date, "max_date": max_date,
+            "not_before_field": spec.not_before_field}
 
 
 @router.get("", response={200: list[ServiceSummaryOut], 422: ErrorOut}, auth=None)
@@ -103,6 +110,7 @@ def get_service(request: HttpRequest, code: str) -> dict[str, Any]:
     item = selectors.get_published_item(code=code)
     version = item.current_version
     assert version is not None
+    today = today_here()
     return {
         **_summary(item, version),
         "item_type": version.item_type,
@@ -112,7 +120,7 @@ def get_service(request: HttpRequest, code: str) -> dict[str, Any]:
              "medium": m.medium, "copies": m.copies, "source": m.source, "notes": m.notes}
             for m in version.materials.all()
         ],
-        "form": [_form_field(spec) for spec in version.field_specs],
+        "form": [_form_field(spec, today) for spec in version.field_specs],
         "process_steps": version.process_steps,
         "channels": version.channels,
         "has_appointment": version.has_appointment,

@@ -86,7 +86,7 @@ ITEMS: list[dict[str, Any]] = [
             "form_fields": [
                 field("child_name", "幼儿姓名", "text", max_length=30),
                 field("child_id_number", "幼儿身份证号码", "id_number"),
-                field("child_birth_date", "幼儿出生日期", "date"),
+                field("child_birth_date", "幼儿出生日期", "date", not_after="today"),
                 field("class_type", "申请班级", "choice", choices=["托班", "小班"]),
                 field("guardian_relation", "与幼儿关系", "choice",
                       choices=["父亲", "母亲", "其他监护人"]),
@@ -369,7 +369,10 @@ ITEMS: list[dict[str, Any]] = [
             "result_name": "会议室使用确认", "result_delivery": "平台推送",
             "faq": [faq("可以临时预约吗？", "当日有空闲会议室的，可致电服务中心即时安排。")],
             "form_fields": [
-                field("meeting_date", "会议日期", "date"),
+                # Booked at least a day ahead (conditions); the same day only by phone (FAQ).
+                field("meeting_date", "会议日期", "date", not_before="today+1",
+                      not_after="today+90",
+                      help="请至少提前1天预约，可预约90天内的日期；当日用会请致电服务中心。"),
                 field("time_slot", "时段", "choice", choices=["上午", "下午", "全天"]),
                 field("attendees", "参会人数", "number", min=1, max=200),
                 field("topic", "会议名称", "text", max_length=100),
@@ -546,7 +549,11 @@ ITEMS: list[dict[str, Any]] = [
             "result_name": "派车单", "result_delivery": "平台推送",
             "faq": [faq("可以提前多久预约？", "最早可提前7天预约，最晚提前2小时。")],
             "form_fields": [
-                field("trip_date", "出行日期", "date"),
+                # Booked at most 7 days ahead (FAQ).
+                field("trip_date", "出行日期", "date", not_before="today", not_after="today+7",
+                      help="可预约今天起7天内的用车。"),
+                field("return_date", "返程日期", "date", required=False,
+                      not_before_field="trip_date", help="多日出行时填写；当日往返可不填。"),
                 field("destination", "目的地", "text", max_length=100),
                 field("passengers", "乘车人数", "number", min=1, max=40),
                 field("purpose", "公务事由", "textarea", max_length=500),

@@ -21,6 +21,7 @@ from qinkuaiban.catalogue.models import (
     ServiceItemVersion,
     ServiceObject,
 )
+from qinkuaiban.catalogue.presentation import kind_labels
 from qinkuaiban.catalogue.services import EDITABLE_FIELDS
 from qinkuaiban.identity.models import Organisation
 
@@ -174,7 +175,12 @@ class _VersionDocumentFields(forms.Form):
         help_text=gettext_lazy(
             'JSON list, e.g. [{"name": "plate_number", "label": "车牌号码", "type": "text", '
             '"required": true, "max_length": 10}]. Types: text, textarea, number, date, '
-            'choice (with "choices"), id_number, phone, file.'
+            'choice (with "choices"), id_number, phone, file. Number fields may set "min" and '
+            '"max". Date fields may set "not_before" and "not_after": "today", "today+7" or '
+            '"today-30" (calendar days from the day of applying) or a date such as '
+            '"2027-01-01"; and "not_before_field": the start date an end date may not precede, '
+            'e.g. {"name": "return_date", "label": "返程日期", "type": "date", '
+            '"not_before": "today", "not_before_field": "trip_date"}.'
         ),
     )
 
@@ -271,11 +277,13 @@ class CreateItemForm(forms.Form):
     basic_code = forms.CharField(label=gettext_lazy("Basic code"), max_length=40,
                                  required=False)
     name = forms.CharField(label=pgettext_lazy("service item", "Name"), max_length=120)
-    kind = forms.SlugField(
-        label=pgettext_lazy("service item", "Kind"), max_length=40, initial="generic",
+    kind = forms.ChoiceField(
+        label=pgettext_lazy("service item", "Kind"), initial="generic",
+        # Called for each form: the kinds the installed apps registered, by their names.
+        choices=lambda: list(kind_labels().items()),
         help_text=gettext_lazy(
-            "The case kind that handles it: generic, enquiry, childcare, parking, housing, "
-            "repair, complaint, suggestion."
+            "Which kind of case handles its applications: a general service unless an app "
+            "provides its own (childcare places, parking, complaints …)."
         ),
     )
     category = forms.ChoiceField(label=gettext_lazy("Category"), choices=Category.choices)

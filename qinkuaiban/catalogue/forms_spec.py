@@ -9,6 +9,10 @@ A declaration is a list of objects:
 
 `type` is one of FIELD_TYPES. `choice` fields need `choices`: strings, or objects
 {"value": ..., "label": ...}. `number` fields may set `min` and `max`; text fields `max_length`.
+`date` fields may set `not_before` and `not_after`: "today", "today+N" or "today-N" (calendar
+days from today on the platform's clock, Asia/Shanghai) or a fixed date "YYYY-MM-DD"; and
+`not_before_field`, the name of another date field of the form it may not precede (the end of
+a start/end pair). Declarations stored before these keys existed simply have no bounds.
 """
 
 import datetime
@@ -21,6 +25,8 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -48,9 +54,54 @@ NAME_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 # Mainland fixed lines: area code 0xx(x), 7-8 digits, optional extension.
 LANDLINE_RE = re.compile(r"^0\d{2,3}-?\d{7,8}(-\d{1,6})?$")
 DEFAULT_MAX_LENGTH = {"text": 200, "textarea": 2000}
+DATE_BOUND_KEYS = ("not_before", "not_after")
 KNOWN_KEYS = frozenset(
-    {"name", "label", "type", "required", "choices", "help", "max_length", "min", "max"}
+    {"name", "label", "type", "required", "choices", "help", "max_length", "min", "max",
+     *DATE_BOUND_KEYS, "not_before_field"}
 )
+RELATIVE_DATE_RE = re.compile(r"^today(?:\s*([+-])\s*(\d{1,4}))?$")
+
+
+@dataclass(frozen=True)
+class DateBound:
+    """A declared limit of a date field: today plus `days` calendar days, or a fixed date."""
+
+    days: int = 0
+    fixed: datetime.date | None = None
+
+    @classmethod
+    def parse(cls, raw: Any) -> "DateBound | None":
+        """The bound a declaration writes ("today", "today+7", "2026-01-01"); None if malformed."""
+        if not isinstance(raw, str):
+            return None
+        text = raw.strip().lower()
+        relative = RELATIVE_DATE_RE.match(text)
+        if relative:
+            sign, days = relative.groups()
+            return cls(days=-int(days) if sign == "-" else int(days or 0))
+        try:
+            return cls(fixed=datetime.date.fromisoformat(text))
+        except ValueError:
+            return None
+
+    def resolve(self, today: datetime.date) -> datetime.date:
+        """The limit on a given day."""
+        return self.fixed if self.fixed is not None else today + datetime.timedelta(days=self.days)
+
+    def as_json(self) -> str:
+        if self.fixed is not None:
+            return self.fixed.isoformat()
+        return "today" if self.days == 0 else f"today{self.days:+d}"
+
+    @property
+    def is_today(self) -> bool:
+        return self.fixed is None and self.days == 0
+
+
+def today_here() -> datetime.date:
+    """Today on the platform's clock (TIME_ZONE, Asia/Shanghai): relative date bounds count
+    from it, whatever time zone is active."""
+    return timezone.localdate(timezone=timezone.get_default_timezone())
 
 
 @dataclass(frozen=True)
@@ -66,6 +117,9 @@ class FieldSpec:
     max_length: int | None = None
     min: Decimal | None = None
     max: Decimal | None = None
+    not_before: DateBound | None = None
+    not_after: DateBound | None = None
+    not_before_field: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         """The declaration back as plain JSON data."""
@@ -83,7 +137,20 @@ class FieldSpec:
             bound = getattr(self, key)
             if bound is not None:
                 data[key] = _json_number(bound)
+        for key in DATE_BOUND_KEYS:
+            date_bound: DateBound | None = getattr(self, key)
+            if date_bound is not None:
+                data[key] = date_bound.as_json()
+        if self.not_before_field:
+            data["not_before_field"] = self.not_before_field
         return data
+
+    def date_limits(
+        self, today: datetime.date
+    ) -> tuple[datetime.date | None, datetime.date | None]:
+        """The earliest and latest date the field takes on `today` (None: no limit)."""
+        return (self.not_before.resolve(today) if self.not_before is not None else None,
+                self.not_after.resolve(today) if self.not_after is not None else None)
 
     def choice_label(self, value: str) -> str:
         return dict(self.choices).get(value, value)
@@ -191,6 +258,7 @@ def _parse_field(raw: Any, index: int, errors: list[str]) -> FieldSpec | None:
             bounds[key] = None
     if bounds["min"] is not None and bounds["max"] is not None and bounds["min"] > bounds["max"]:
         errors.append(_("%(where)s: min is greater than max.") % {"where": where})
+    date_bounds = _parse_date_bounds(raw, field_type, where, errors)
 
     if len(errors) > before:
         return None
@@ -198,8 +266,43 @@ def _parse_field(raw: Any, index: int, errors: list[str]) -> FieldSpec | None:
         name=str(name), label=str(label).strip(), type=str(field_type), required=bool(required),
         choices=choices, help=str(help_text).strip(),
         max_length=max_length if field_type in TEXT_TYPES else None,
-        min=bounds["min"], max=bounds["max"],
+        min=bounds["min"], max=bounds["max"], not_before=date_bounds[0],
+        not_after=date_bounds[1], not_before_field=date_bounds[2],
     )
+
+
+def _parse_date_bounds(
+    raw: dict[str, Any], field_type: Any, where: str, errors: list[str]
+) -> tuple[DateBound | None, DateBound | None, str]:
+    """not_before, not_after and not_before_field of a date field (the field it names is
+    checked by parse_fields, which sees the whole form)."""
+    if all(raw.get(key) is None for key in (*DATE_BOUND_KEYS, "not_before_field")):
+        return None, None, ""
+    if field_type != "date":
+        errors.append(_("%(where)s: only date fields have not_before, not_after and "
+                        "not_before_field.") % {"where": where})
+        return None, None, ""
+    found: dict[str, DateBound | None] = {}
+    for key in DATE_BOUND_KEYS:
+        found[key] = DateBound.parse(raw[key]) if raw.get(key) is not None else None
+        if raw.get(key) is not None and found[key] is None:
+            errors.append(_('%(where)s: %(key)s is "today", "today+N" or "today-N" (calendar '
+                            'days) or a date written YYYY-MM-DD.') % {"where": where, "key": key})
+    earliest, latest = found["not_before"], found["not_after"]
+    # Two bounds of the same sort compare the same on any day; a fixed date against a relative
+    # one only on a given day, so that pair is left to the data.
+    reference = datetime.date(2000, 1, 1)
+    if (earliest is not None and latest is not None
+            and (earliest.fixed is None) == (latest.fixed is None)
+            and earliest.resolve(reference) > latest.resolve(reference)):
+        errors.append(_("%(where)s: not_before is later than not_after.") % {"where": where})
+    other = raw.get("not_before_field")
+    if other is not None and (not isinstance(other, str) or not NAME_RE.match(other)
+                              or other == raw.get("name")):
+        errors.append(_("%(where)s: not_before_field names another date field of this form.")
+                      % {"where": where})
+        other = None
+    return earliest, latest, other or ""
 
 
 def parse_fields(declaration: Any) -> list[FieldSpec]:
@@ -214,6 +317,12 @@ def parse_fields(declaration: Any) -> list[FieldSpec]:
     names = [spec.name for spec in fields]
     for name in sorted({n for n in names if names.count(n) > 1}):
         errors.append(_("The field name %(name)s is used more than once.") % {"name": name})
+    dates = {spec.name for spec in fields if spec.type == "date"}
+    for spec in fields:
+        if spec.not_before_field and spec.not_before_field not in dates:
+            errors.append(_("Field %(name)s: not_before_field names %(other)s, which is not a "
+                            "date field of this form.")
+                          % {"name": spec.name, "other": spec.not_before_field})
     if errors:
         raise DeclarationError(errors)
     return fields
@@ -283,16 +392,70 @@ def _clean_value(spec: FieldSpec, value: Any) -> Any:
     return compact
 
 
+def _as_date(value: Any) -> datetime.date | None:
+    """A date given as a date or ISO text; None when blank or unreadable."""
+    if isinstance(value, datetime.date):
+        return value
+    if _is_blank(value):
+        return None
+    try:
+        return datetime.date.fromisoformat(str(value).strip())
+    except ValueError:
+        return None
+
+
+def _bound_message(spec: FieldSpec, bound: DateBound, day: datetime.date, *,
+                   after: bool) -> str:
+    values = {"field": spec.label, "date": date_format(day, "DATE_FORMAT")}
+    if after:
+        return (_("%(field)s cannot be after today (%(date)s).") if bound.is_today
+                else _("%(field)s cannot be after %(date)s.")) % values
+    return (_("%(field)s cannot be before today (%(date)s).") if bound.is_today
+            else _("%(field)s cannot be before %(date)s.")) % values
+
+
+def date_bound_errors(
+    fields: Sequence[FieldSpec], data: Mapping[str, Any], *,
+    today: datetime.date | None = None,
+) -> dict[str, list[str]]:
+    """The declared date bounds the data breaks, by field, each message naming the field.
+    Blank or malformed dates are left to validate_form_data; a draft saved earlier can be
+    checked again with this at submission, as "today" has moved on since."""
+    today = today or today_here()
+    specs = {spec.name: spec for spec in fields}
+    errors: dict[str, list[str]] = {}
+    for spec in fields:
+        day = _as_date(data.get(spec.name)) if spec.type == "date" else None
+        if day is None:
+            continue
+        if spec.not_before is not None and day < (earliest := spec.not_before.resolve(today)):
+            errors.setdefault(spec.name, []).append(
+                _bound_message(spec, spec.not_before, earliest, after=False))
+        if spec.not_after is not None and day > (latest := spec.not_after.resolve(today)):
+            errors.setdefault(spec.name, []).append(
+                _bound_message(spec, spec.not_after, latest, after=True))
+        other = specs.get(spec.not_before_field)
+        start = _as_date(data.get(other.name)) if other is not None else None
+        if other is not None and start is not None and day < start:
+            errors.setdefault(spec.name, []).append(
+                _("%(field)s cannot be before %(other)s (%(date)s).")
+                % {"field": spec.label, "other": other.label,
+                   "date": date_format(start, "DATE_FORMAT")})
+    return errors
+
+
 def validate_form_data(
-    fields: Sequence[FieldSpec], data: Mapping[str, Any], *, partial: bool = False
+    fields: Sequence[FieldSpec], data: Mapping[str, Any], *, partial: bool = False,
+    today: datetime.date | None = None,
 ) -> tuple[dict[str, Any], dict[str, list[str]]]:
     """Check submitted data against declared fields; return (clean values, errors by field).
     `partial` (a draft): a blank required field is not an error yet; what is given is checked.
 
     Clean values are JSON-ready (numbers as int/float, dates as ISO text, ID numbers upper-case);
     file fields pass their value through (an uploaded file or a stored reference). Keys that are
-    not declared are dropped; blank optional fields are left out. ID numbers are sensitive: the
-    caller encrypts them before storing (domain.md §8).
+    not declared are dropped; blank optional fields are left out. Date bounds count from
+    `today` (default: today on the platform's clock). ID numbers are sensitive: the caller
+    encrypts them before storing (domain.md §8).
     """
     clean: dict[str, Any] = {}
     errors: dict[str, list[str]] = {}
@@ -306,6 +469,9 @@ def validate_form_data(
             clean[spec.name] = _clean_value(spec, value)
         except ValueError as exc:
             errors[spec.name] = [str(exc)]
+    for name, messages in date_bound_errors(fields, clean, today=today).items():
+        errors.setdefault(name, []).extend(messages)
+        clean.pop(name, None)
     return clean, errors
 
 
@@ -319,12 +485,15 @@ class DeclaredForm(forms.Form):
     """Base of the classes `build_form_class` makes: every rule comes from validate_form_data."""
 
     specs: tuple[FieldSpec, ...] = ()
+    # The day the date inputs' min and max were set for: the check uses the same day.
+    today: datetime.date | None = None
     # A draft being saved: required fields may still be blank.
     partial = False
 
     def clean(self) -> dict[str, Any]:
         raw = {spec.name: self.cleaned_data.get(spec.name) for spec in self.specs}
-        clean, errors = validate_form_data(self.specs, raw, partial=self.partial)
+        clean, errors = validate_form_data(self.specs, raw, partial=self.partial,
+                                           today=self.today)
         for name, messages in errors.items():
             for message in messages:
                 self.add_error(name, message)
@@ -332,7 +501,7 @@ class DeclaredForm(forms.Form):
         return clean
 
 
-def _form_field(spec: FieldSpec) -> forms.Field:
+def _form_field(spec: FieldSpec, today: datetime.date) -> forms.Field:
     # Inputs only shape the widget; checking is left to validate_form_data (one rule set).
     attrs: dict[str, Any] = {"required": True} if spec.required else {}
     common: dict[str, Any] = {"label": spec.label, "help_text": spec.help, "required": False}
@@ -344,7 +513,10 @@ def _form_field(spec: FieldSpec) -> forms.Field:
             widget=forms.NumberInput(attrs={**attrs, **bounds, "step": "any"}), **common
         )
     if spec.type == "date":
-        return forms.CharField(widget=DateInput(attrs=attrs), **common)
+        # The browser's picker offers only the days the bounds allow; the server checks again.
+        limits = dict(zip(("min", "max"), spec.date_limits(today), strict=True))
+        days = {key: day.isoformat() for key, day in limits.items() if day is not None}
+        return forms.CharField(widget=DateInput(attrs={**attrs, **days}), **common)
     if spec.type == "choice":
         options = [("", "---------"), *spec.choices]
         return forms.CharField(widget=forms.Select(attrs=attrs, choices=options), **common)
@@ -364,8 +536,13 @@ def _form_field(spec: FieldSpec) -> forms.Field:
     return forms.CharField(widget=forms.TextInput(attrs={**attrs, "maxlength": limit}), **common)
 
 
-def build_form_class(fields: Sequence[FieldSpec]) -> type[DeclaredForm]:
-    """A Django form class for the declared fields; its cleaned_data is validate_form_data's."""
-    attrs: dict[str, Any] = {spec.name: _form_field(spec) for spec in fields}
+def build_form_class(
+    fields: Sequence[FieldSpec], *, today: datetime.date | None = None
+) -> type[DeclaredForm]:
+    """A Django form class for the declared fields; its cleaned_data is validate_form_data's.
+    Date inputs carry min and max for `today` (default: today on the platform's clock)."""
+    today = today or today_here()
+    attrs: dict[str, Any] = {spec.name: _form_field(spec, today) for spec in fields}
     attrs["specs"] = tuple(fields)
+    attrs["today"] = today
     return type("DeclaredApplicationForm", (DeclaredForm,), attrs)

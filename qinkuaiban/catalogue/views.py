@@ -28,7 +28,7 @@ from qinkuaiban.catalogue.forms import (
     materials_from,
 )
 from qinkuaiban.catalogue.models import Category, ServiceItem, ServiceItemVersion
-from qinkuaiban.catalogue.presentation import badges, guide_for
+from qinkuaiban.catalogue.presentation import badges, guide_for, kind_labels
 from qinkuaiban.core.errors import DomainError, NotFound
 from qinkuaiban.core.pagecache import cached_page
 from qinkuaiban.core.pdf import PdfFontMissing
@@ -195,7 +195,9 @@ def manage(request: HttpRequest) -> HttpResponse:
     actor = _editor(request)
     items = list(selectors.items_for_editor(actor=actor))
     drafts = selectors.draft_numbers(items)
-    rows = [{"item": item, "draft_number": drafts.get(item.pk)} for item in items]
+    kinds = kind_labels()
+    rows = [{"item": item, "draft_number": drafts.get(item.pk),
+             "kind_label": kinds.get(item.kind, item.kind)} for item in items]
     return render(request, "catalogue/manage.html", {"rows": rows})
 
 

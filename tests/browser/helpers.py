@@ -1,8 +1,10 @@
 """What the browser journeys share: signing in, a small PDF to upload, the case overview."""
 
+import datetime as dt
 import re
 from typing import Any
 
+from django.utils import timezone
 from playwright.sync_api import Locator, Page
 
 # The smallest file the upload sniffing accepts as a PDF (it reads the "%PDF-" magic).
@@ -35,7 +37,8 @@ def meta_entry(page: Page, label: str) -> Locator:
 def fill_trip_application(page: Page) -> None:
     """The form of 公务出行用车申请 (QKB-GC-001) as an applicant fills it, with its one required
     material, ready to submit."""
-    page.get_by_label("出行日期").fill("2026-12-15")
+    # The trip may be booked from today up to seven days ahead (the item's date bounds).
+    page.get_by_label("出行日期").fill((timezone.localdate() + dt.timedelta(days=3)).isoformat())
     page.get_by_label("目的地").fill("省档案馆")
     page.get_by_label("乘车人数").fill("3")
     page.get_by_label("公务事由").fill("赴省档案馆查阅办公用房调剂档案。")
