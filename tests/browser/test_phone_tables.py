@@ -152,7 +152,7 @@ def test_on_a_desktop_the_lists_stay_tables_with_their_header_row(
         keep(page, f"{name}_desktop")
 
 
-def test_the_guide_materials_stack_while_the_rating_statistics_scroll_inside_their_frame(
+def test_the_guide_materials_and_the_rating_statistics_stack_into_cards(
     screen: Any, listed: str, password: str,
 ) -> None:
     item = make_item()
@@ -167,10 +167,10 @@ def test_the_guide_materials_stack_while_the_rating_statistics_scroll_inside_the
     sign_in(page, "sunqi", password)
     page.goto(reverse("feedback:statistics"))
     expect(page.get_by_role("heading", level=1, name="好差评统计")).to_be_visible()
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-    grid = page.locator("table.table-scroll").first
-    assert grid.evaluate("table => table.parentElement.scrollWidth > table.parentElement"
-                         ".clientWidth"), "the statistics grid should scroll inside its frame"
-    corner = grid.locator("thead th").first
-    assert corner.evaluate("cell => getComputedStyle(cell).position") == "sticky"
+    assert_fits_the_phone(page)
+    row = page.locator("table.table-stack tbody tr").filter(has_text="建议").first
+    received = row.locator('td[data-label="收件数"]')
+    expect(received).to_be_visible()
+    assert label_of(received) == "收件数"
+    assert label_of(row.locator("th")) == "none"
     keep(page, "statistics_phone")

@@ -18,8 +18,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     if not selectors.may_see_dashboard(actor):
         raise PermissionDenied
-    form = MonthForm(request.GET or None)
-    month = form.month_start(timezone.localdate())
+    today = timezone.localdate()
+    # Unbound, the picker shows the month the figures are for (this one).
+    form = MonthForm(request.GET or None, initial={"month": today.strftime("%Y-%m")})
+    month = form.month_start(today)
     return render(request, "feedback/dashboard.html", {
         "form": form, "month": month, "board": selectors.dashboard_for(actor=actor, month=month),
     })
