@@ -21,6 +21,7 @@ from ninja.pagination import paginate
 from pydantic import model_validator
 
 from qinkuaiban.cases import intake, ratelimit, selectors, services
+from qinkuaiban.cases.audience import public_event_label
 from qinkuaiban.cases.kinds import UnknownCaseKind, get_kind
 from qinkuaiban.cases.models import Case, Intake
 from qinkuaiban.cases.permissions import with_action_data
@@ -343,13 +344,15 @@ def get_case(
 
 @router.get("/{number}/events", response={200: list[EventOut], 401: ErrorOut, 404: ErrorOut})
 def case_events(request: HttpRequest, number: str) -> list[dict[str, Any]]:
-    """The case's history, oldest first."""
-    case = selectors.get_case_for_actor(actor=_user(request), number=number)
+    """The case's history, oldest first, as the case page shows it to the caller (an applicant
+    does not see the office's internal steps)."""
+    actor = _user(request)
+    case = selectors.get_case_for_actor(actor=actor, number=number)
     return [
-        {"action": event.action, "label": event.action_label, "from_status": event.from_status,
+        {"action": event.action, "label": label, "from_status": event.from_status,
          "to_status": event.to_status, "actor": str(event.actor) if event.actor else None,
          "reason": event.reason, "data": event.data, "created_at": event.created_at}
-        for event in selectors.case_events(case=case)
+        for event, label in selectors.case_events_for_actor(case=case, actor=actor)
     ]
 
 
@@ -512,9 +515,10 @@ def public_case(
         "completed_at": case.completed_at,
         "due_on": case.due_on,
         "handling_org": case.handling_org.name,
+        # The same steps, in the same words, as the public progress page.
         "events": [
-            {"label": e.action_label, "to_status": e.to_status, "created_at": e.created_at}
+            {"label": label, "to_status": e.to_status, "created_at": e.created_at}
             for e in selectors.case_events(case=case)
-            if e.action not in ("attachment_added", "draft_updated")
+            if (label := public_event_label(e)) is not None
         ],
     }

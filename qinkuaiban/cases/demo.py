@@ -3,8 +3,10 @@ the services. Idempotent: each demo case carries an idempotency key of its appli
 second run finds it and changes nothing."""
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any, TextIO
+from unittest import mock
 
 from django.db import transaction
 from django.utils import timezone
@@ -41,21 +43,36 @@ def _form(item: ServiceItem, values: dict[str, Any], person: User | None = None
     return form
 
 
-def _backdate(case: Case, *, working_days_ago: int) -> None:
-    """Move a demo case's acceptance into the past so its deadline warning shows (demo only)."""
+def _working_days_ago(count: int) -> dt.date:
+    """The working day `count` working days before today, by the official calendar."""
     from qinkuaiban.workdays.selectors import load_calendar
 
     today = timezone.localdate()
-    start = today - dt.timedelta(days=working_days_ago * 2 + 10)
-    calendar = load_calendar(start=start, end=today)
+    calendar = load_calendar(start=today - dt.timedelta(days=count * 2 + 10), end=today)
     day = today
-    while calendar.workdays_between(day, today) < working_days_ago:
+    while calendar.workdays_between(day, today) < count or not calendar.is_workday(day):
         day -= dt.timedelta(days=1)
-    moment = timezone.make_aware(dt.datetime.combine(day, dt.time(9, 30)))
-    Case.objects.filter(pk=case.pk).update(submitted_at=moment, accepted_at=moment,
-                                           received_on=day)
+    return day
+
+
+@contextmanager
+def _as_of(day: dt.date | None, at: dt.time) -> Iterator[None]:
+    """Run the services as if it were `at` on `day` (today when None). A demo case that is
+    overdue today was submitted and accepted days ago: its dates, its history, its notices and
+    its audit entries must all say so, and the history is append-only, so it is written then
+    rather than moved afterwards. Demo seeding only; the platform never moves its clock."""
+    if day is None:
+        yield
+        return
+    moment = timezone.make_aware(dt.datetime.combine(day, at))
+    with mock.patch("django.utils.timezone.now", return_value=moment):
+        yield
+
+
+def _refresh_clock(case: Case) -> None:
+    """Bring a case written in the past up to today: its due date and its warning level."""
     case.refresh_from_db()
-    fields = services.refresh_clock(case, calendar=calendar, today=today)
+    fields = services.refresh_clock(case)
     if fields:
         case.save(update_fields=sorted(fields))
 
@@ -81,6 +98,8 @@ def seed_demo_data(*, stdout: TextIO) -> None:
         return [(m.pk, ContentFile(b"%PDF-1.4\n%%EOF\n", name="审批单.pdf"))
                 for m in car.current_version.materials.filter(necessity="required")]
 
+    # The red case was submitted and accepted six working days ago, so it is overdue today.
+    backdated = {"demo-red": _working_days_ago(6)}
     steps: list[tuple[str, User, ServiceItem, dict[str, Any], Callable[[Case], Any] | None]] = [
         ("demo-submitted", zhangsan, meeting, {"topic": "季度工作推进会", "attendees": 30}, None),
         ("demo-supplement", zhangsan, car, {"destination": "南昌县", "passengers": 3},
@@ -94,22 +113,27 @@ def seed_demo_data(*, stdout: TextIO) -> None:
         ("demo-yellow", zhangsan, car, {"destination": "九江市", "passengers": 2},
          lambda c: services.accept(case=c, actor=lisi)),
         ("demo-red", zhaoliu, car, {"destination": "赣州市", "passengers": 4},
-         lambda c: _backdate(services.accept(case=c, actor=lisi), working_days_ago=6)),
+         lambda c: services.accept(case=c, actor=lisi)),
         ("demo-completed", zhangsan, meeting, {"topic": "党建工作会", "attendees": 80},
          lambda c: services.complete(case=services.accept(case=c, actor=lisi), actor=wangwu,
                                      outcome=Outcome.APPROVED)),
     ]
     created = 0
     for key, applicant, item, values, then in steps:
-        case = services.submit_case(
-            actor=applicant, item=item, form=_form(item, values, applicant),
-            files=car_files() if item is car else [], idempotency_key=key,
-        )
+        day = backdated.get(key)
+        with _as_of(day, dt.time(9, 0)):
+            case = services.submit_case(
+                actor=applicant, item=item, form=_form(item, values, applicant),
+                files=car_files() if item is car else [], idempotency_key=key,
+            )
         if case.replayed:
             continue
         created += 1
         if then is not None:
-            then(case)
+            with _as_of(day, dt.time(9, 30)):
+                then(case)
+        if day is not None:
+            _refresh_clock(case)
     question = services.submit_case(
         actor=lisi, item=enquiry, channel=Channel.PHONE, submitter_name="来电人 陈先生",
         submitter_contact="13900000000", idempotency_key="demo-enquiry",

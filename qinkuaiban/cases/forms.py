@@ -260,9 +260,16 @@ def _reason(*, required: bool, label: Any = None, help_text: Any = "") -> forms.
 
 
 class ActionForm(forms.Form):
-    """The inputs of one workflow action on one case; `perform` calls the service."""
+    """The inputs of one workflow action on one case; `perform` calls the service.
+
+    `done_message` is what the actor reads once the action is taken (past tense, never built
+    from the button's label). An action that cannot be undone names its consequence in
+    `confirmation`: the form then has a required checkbox with that text, so no single click
+    takes it, with or without JavaScript."""
 
     action: ClassVar[str]
+    done_message: ClassVar[Any]
+    confirmation: ClassVar[Any] = None
     # Actions that change nothing but the status need no more than a button.
     is_simple: ClassVar[bool] = False
     multipart: ClassVar[bool] = False
@@ -272,10 +279,20 @@ class ActionForm(forms.Form):
         kwargs.setdefault("prefix", self.action)
         super().__init__(*args, **kwargs)
         self.case, self.actor = case, actor
+        if self.confirmation is not None:
+            self.fields["confirmed"] = forms.BooleanField(
+                label=self.confirmation, required=True,
+                error_messages={"required": gettext_lazy("Tick the box to confirm.")},
+            )
 
     @property
     def label(self) -> str:
         return str(Action(self.action).label)
+
+    @property
+    def done(self) -> str:
+        """The confirmation shown once the action is taken."""
+        return str(self.done_message)
 
     def perform(self) -> Case:
         """Take the action; forms whose action needs more than a reason override this."""
@@ -287,7 +304,10 @@ class ActionForm(forms.Form):
 
 class AcceptForm(ActionForm):
     action = Action.ACCEPT
-    is_simple = True
+    done_message = gettext_lazy("The case was accepted; the promised time limit is running.")
+    confirmation = gettext_lazy(
+        "I have checked that the materials are complete and in the required form. Accepting "
+        "starts the promised time limit and cannot be undone.")
     reason = _reason(required=False)
 
     def perform(self) -> Case:
@@ -299,6 +319,7 @@ class RequestSupplementForm(ActionForm):
     """补正: a checkbox and a problem for every material of the checklist, plus one free entry."""
 
     action = Action.REQUEST_SUPPLEMENT
+    done_message = gettext_lazy("The one-time notice of the missing materials was sent.")
     reason = _reason(
         required=True, label=gettext_lazy("Note to the applicant"),
         help_text=gettext_lazy("Printed on the one-time notice (补正告知书)."),
@@ -354,6 +375,7 @@ class SupplementForm(ActionForm):
     """The applicant uploads what the notice asked for and hands it in."""
 
     action = Action.SUPPLEMENT
+    done_message = gettext_lazy("The supplementary materials were handed in.")
     multipart = True
     reason = _reason(required=False)
 
@@ -389,6 +411,7 @@ class SupplementForm(ActionForm):
 
 class SupplyDeferredForm(SupplementForm):
     action = Action.SUPPLY_DEFERRED
+    done_message = gettext_lazy("The deferred materials were handed in.")
 
     def requested_materials(self) -> list[dict[str, Any]]:
         return [{"key": entry.get("material"), "material": entry.get("material"),
@@ -400,6 +423,10 @@ class AcceptDeferredForm(ActionForm):
     """容缺受理: which deferrable materials follow, and by when."""
 
     action = Action.ACCEPT_DEFERRED
+    done_message = gettext_lazy("The case was accepted with materials to follow.")
+    confirmation = gettext_lazy(
+        "Accepting starts the promised time limit and cannot be undone; if the materials do "
+        "not follow in time, the case is terminated.")
     missing = forms.MultipleChoiceField(
         label=gettext_lazy("Materials that may follow"), widget=forms.CheckboxSelectMultiple
     )
@@ -424,9 +451,17 @@ class AcceptDeferredForm(ActionForm):
 
 class RejectForm(ActionForm):
     action = Action.REJECT
+    done_message = gettext_lazy("The decision not to accept was issued.")
+    confirmation = gettext_lazy(
+        "The applicant receives the decision not to accept and the case is closed. This cannot "
+        "be undone.")
     danger = True
-    ground = forms.ChoiceField(label=gettext_lazy("Statutory ground"),
-                               choices=RejectGround.choices)
+    # Starts empty: a ground is a decision, never a default.
+    ground = forms.ChoiceField(
+        label=gettext_lazy("Statutory ground"),
+        choices=[("", gettext_lazy("Choose a ground")), *RejectGround.choices],
+        error_messages={"required": gettext_lazy("Choose the ground for not accepting.")},
+    )
     competent_agency = forms.CharField(
         label=gettext_lazy("Competent agency"), max_length=120, required=False,
         help_text=gettext_lazy("Required when the matter is not within this agency's remit."),
@@ -435,8 +470,8 @@ class RejectForm(ActionForm):
     remedies = forms.CharField(
         label=gettext_lazy("Remedies (optional addition)"), required=False, max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=gettext_lazy("The notice always states the right to administrative "
-                               "reconsideration and litigation; add the body to turn to."),
+        help_text=gettext_lazy("The notice states how the decision may be challenged; add the "
+                               "body to turn to."),
     )
 
     def perform(self) -> Case:
@@ -449,6 +484,7 @@ class RejectForm(ActionForm):
 
 class StartSpecialForm(ActionForm):
     action = Action.START_SPECIAL
+    done_message = gettext_lazy("The special procedure started; the time limit is paused.")
     procedure = forms.ChoiceField(label=gettext_lazy("Special procedure"),
                                   choices=SpecialProcedure.choices)
     reason = _reason(required=True)
@@ -461,6 +497,7 @@ class StartSpecialForm(ActionForm):
 
 class EndSpecialForm(ActionForm):
     action = Action.END_SPECIAL
+    done_message = gettext_lazy("The special procedure ended; the time limit runs again.")
     is_simple = True
     reason = _reason(required=False)
 
@@ -471,6 +508,7 @@ class EndSpecialForm(ActionForm):
 
 class ExtendForm(ActionForm):
     action = Action.EXTEND
+    done_message = gettext_lazy("The time limit was extended.")
     days = forms.IntegerField(label=gettext_lazy("Extension (working days)"), min_value=1,
                               max_value=365)
     reason = _reason(required=True)
@@ -482,6 +520,10 @@ class ExtendForm(ActionForm):
 
 class CompleteForm(ActionForm):
     action = Action.COMPLETE
+    done_message = gettext_lazy("The case was completed.")
+    confirmation = gettext_lazy(
+        "The case is closed with the outcome chosen above and the applicant receives the "
+        "notice of completion. This cannot be undone.")
     outcome = forms.ChoiceField(label=pgettext_lazy("case", "Outcome"), choices=Outcome.choices,
                                 initial=Outcome.APPROVED, widget=forms.RadioSelect)
     reason = _reason(
@@ -491,8 +533,10 @@ class CompleteForm(ActionForm):
     remedies = forms.CharField(
         label=gettext_lazy("Remedies"), required=False, max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=gettext_lazy("Required when not approved: administrative reconsideration "
-                               "or litigation, with the body and the time limit."),
+        help_text=gettext_lazy("Required when not approved: how the decision may be "
+                               "challenged (administrative reconsideration or litigation for "
+                               "an administrative act, a review by this agency for a public "
+                               "service), with the body and the time limit."),
     )
 
     def perform(self) -> Case:
@@ -505,6 +549,7 @@ class AnswerEnquiryForm(ActionForm):
     """An enquiry is completed by answering it."""
 
     action = Action.COMPLETE
+    done_message = gettext_lazy("The enquiry was answered.")
     reason = forms.CharField(label=gettext_lazy("Answer"), max_length=4000,
                              widget=forms.Textarea(attrs={"rows": 4}))
 
@@ -519,6 +564,7 @@ class AnswerEnquiryForm(ActionForm):
 
 class InstantForm(CompleteForm):
     action = Action.INSTANT
+    done_message = gettext_lazy("The case was handled and completed at once.")
 
     def perform(self) -> Case:
         data = self.cleaned_data
@@ -529,6 +575,9 @@ class InstantForm(CompleteForm):
 
 class WithdrawForm(ActionForm):
     action = Action.WITHDRAW
+    done_message = gettext_lazy("The application was withdrawn.")
+    confirmation = gettext_lazy(
+        "Withdrawing ends this application for good; to apply again, submit a new one.")
     danger = True
     reason = _reason(required=False)
 
@@ -539,6 +588,9 @@ class WithdrawForm(ActionForm):
 
 class VoidForm(ActionForm):
     action = Action.VOID
+    done_message = gettext_lazy("The case was voided.")
+    confirmation = gettext_lazy("Voiding closes the case as registered in error. This cannot "
+                                "be undone.")
     danger = True
     reason = _reason(required=True)
 
@@ -548,6 +600,9 @@ class VoidForm(ActionForm):
 
 class TerminateForm(ActionForm):
     action = Action.TERMINATE
+    done_message = gettext_lazy("The handling of the case was terminated.")
+    confirmation = gettext_lazy("Terminating ends the handling of the case. This cannot be "
+                                "undone.")
     danger = True
     reason = _reason(required=True)
 
@@ -569,6 +624,8 @@ def transfer_targets(case: Case) -> list[Organisation]:
 
 class TransferForm(ActionForm):
     action = Action.TRANSFER
+    done_message = gettext_lazy(
+        "The case was transferred; you stay responsible until it is taken over.")
     to_org = forms.ChoiceField(label=gettext_lazy("Transfer to"))
     reason = _reason(required=True)
 
@@ -589,6 +646,7 @@ class TransferForm(ActionForm):
 
 class AcceptTransferForm(ActionForm):
     action = Action.ACCEPT_TRANSFER
+    done_message = gettext_lazy("The transfer was taken over; the case is yours now.")
     is_simple = True
     reason = _reason(required=False)
 
@@ -599,6 +657,7 @@ class AcceptTransferForm(ActionForm):
 
 class RefuseTransferForm(ActionForm):
     action = Action.REFUSE_TRANSFER
+    done_message = gettext_lazy("The transfer was refused.")
     danger = True
     reason = _reason(required=True)
 
@@ -609,6 +668,7 @@ class RefuseTransferForm(ActionForm):
 
 class RecordVisitForm(ActionForm):
     action = Action.RECORD_VISIT
+    done_message = gettext_lazy("The on-site visit was recorded.")
     visited_on = forms.DateField(label=gettext_lazy("Date of the visit"),
                                  widget=DateInput())
     purpose = forms.CharField(label=gettext_lazy("Why the applicant came"), max_length=200)
@@ -625,6 +685,7 @@ class RecordVisitForm(ActionForm):
 
 class ProposeDoorVisitForm(ActionForm):
     action = Action.PROPOSE_DOOR_VISIT
+    done_message = gettext_lazy("The door-to-door visit was proposed.")
     slot_start = forms.DateTimeField(
         label=gettext_lazy("Visit starts at"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
@@ -647,6 +708,7 @@ class ProposeDoorVisitForm(ActionForm):
 
 class ConfirmDoorVisitForm(ActionForm):
     action = Action.CONFIRM_DOOR_VISIT
+    done_message = gettext_lazy("The door-to-door visit was confirmed.")
     is_simple = True
 
     def perform(self) -> Case:
@@ -655,6 +717,7 @@ class ConfirmDoorVisitForm(ActionForm):
 
 class RecordDoorVisitForm(ActionForm):
     action = Action.RECORD_DOOR_VISIT
+    done_message = gettext_lazy("The door-to-door visit was recorded.")
     notes = forms.CharField(label=gettext_lazy("What was done"), required=False,
                             max_length=2000, widget=forms.Textarea(attrs={"rows": REASON_ROWS}))
 
@@ -665,6 +728,7 @@ class RecordDoorVisitForm(ActionForm):
 
 class CancelDoorVisitForm(ActionForm):
     action = Action.CANCEL_DOOR_VISIT
+    done_message = gettext_lazy("The door-to-door visit was cancelled.")
     danger = True
     reason = _reason(required=True)
 
@@ -725,6 +789,10 @@ class ExtraActionForm(ActionForm):
     @property
     def label(self) -> str:
         return str(self.extra.label)
+
+    @property
+    def done(self) -> str:
+        return str(self.extra.done_message or _("The case was updated."))
 
     def perform(self) -> Case:
         if not self.extra.is_available(self.case, self.actor):

@@ -43,6 +43,8 @@ class ExtraAction:
     is_available: Callable[["Case", "User"], bool]
     # Called as perform(case=..., actor=..., reason=..., data=...); returns the case.
     perform: Callable[..., "Case"]
+    # What the actor reads once it is taken, in the past tense ("Lots were drawn.").
+    done_message: str | Promise = ""
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qinkuaiban.cases import clock
+from qinkuaiban.cases.audience import event_label_for, reads_staff_wording
 from qinkuaiban.cases.codes import RECEIPT_LENGTH, looks_like_code
 from qinkuaiban.cases.kinds import (
     UnknownCaseKind,
@@ -66,6 +67,8 @@ from qinkuaiban.identity.selectors import (
     memberships_for,
     organisation_ids_for,
 )
+from qinkuaiban.workdays.rules import Deadline
+from qinkuaiban.workdays.selectors import load_calendar
 
 LIST_RELATED = ("item", "version", "handling_org", "applicant", "responsible")
 
@@ -340,12 +343,21 @@ def case_timeline_for_actor(*, case: Case, actor: User) -> list[TimelineEntry]:
     """The one timeline of a case the caller has already fetched through a selector (the case
     page and the API): its history merged with what other apps register, each of which decides
     what this actor may see of its own entries."""
-    own = [
-        TimelineEntry(at=event.created_at, label=event.action_label,
+    return case_timeline(case=case, actor=actor, own=[
+        TimelineEntry(at=event.created_at, label=label,
                       by=str(event.actor) if event.actor is not None else "", text=event.reason)
-        for event in case_events(case=case)
-    ]
-    return case_timeline(case=case, actor=actor, own=own)
+        for event, label in case_events_for_actor(case=case, actor=actor)
+    ])
+
+
+def case_events_for_actor(*, case: Case, actor: User) -> list[tuple[CaseEvent, str]]:
+    """The history of a case the caller has already fetched through a selector, each entry with
+    its name as this actor reads it: staff in the office's terms, the applicant without the
+    office's internal steps (audience.py)."""
+    for_staff = reads_staff_wording(actor)
+    labelled = ((event, event_label_for(event, for_staff=for_staff))
+                for event in case_events(case=case))
+    return [(event, label) for event, label in labelled if label is not None]
 
 
 def case_attachments(*, case: Case) -> QuerySet[Attachment]:
@@ -364,6 +376,15 @@ def get_attachment_for_actor(*, actor: User, number: str, attachment_id: int) ->
 def clock_explanation(*, case: Case, today: dt.date | None = None) -> clock.ClockExplanation:
     """The due date of a visible case, explained day by day."""
     return clock.explain_due_date(case, today=today)
+
+
+def review_deadline(*, case: Case) -> Deadline | None:
+    """For a visible case waiting for acceptance: the last day to accept, refuse or send the
+    one-time notice before it counts as accepted (clock.notice_deadline); None otherwise."""
+    if case.status != Status.SUBMITTED or case.received_on is None:
+        return None
+    calendar = load_calendar(start=case.received_on, end=case.received_on)
+    return clock.notice_deadline(calendar, received_on=case.received_on)
 
 
 @dataclass(frozen=True)

@@ -63,8 +63,19 @@ from qinkuaiban.cases.workflow import (
     Guard,
     Status,
 )
-from qinkuaiban.catalogue.forms_spec import missing_required, validate_form_data
-from qinkuaiban.catalogue.models import ItemStatus, Material, Medium, Necessity, ServiceItem
+from qinkuaiban.catalogue.forms_spec import (
+    date_bound_errors,
+    missing_required,
+    validate_form_data,
+)
+from qinkuaiban.catalogue.models import (
+    ItemStatus,
+    ItemType,
+    Material,
+    Medium,
+    Necessity,
+    ServiceItem,
+)
 from qinkuaiban.core import crypto
 from qinkuaiban.core.errors import Conflict, InvalidInput, NotPermitted
 from qinkuaiban.core.validators import mask_id_number
@@ -694,6 +705,10 @@ def _check_complete_form(case: Case) -> None:
             % {"fields": "、".join(spec.label for spec in missing)},
             code="form_incomplete", field=missing[0].name,
         )
+    # A date valid when the draft was saved may have passed since ("from today on").
+    stale = date_bound_errors(specs, case.form_data)
+    if stale:
+        raise _form_errors(specs, stale)
     kind = _kind_of(case.item)
     if kind.validate_form is not None:
         errors = kind.validate_form(case.version, dict(case.form_data))
@@ -1324,7 +1339,8 @@ def escalate_transfer(*, transfer: Transfer, reason: str) -> bool:
 
 @transaction.atomic
 def deem_accepted(*, case: Case) -> Case:
-    """行政许可法 第三十二条: no notice within 5 working days — accepted from receipt."""
+    """No notice within 5 working days — accepted from receipt (行政许可法 第三十二条 for a
+    licence, the GOA's service commitment for every other item)."""
     case = _lock(case)
     if case.status != Status.SUBMITTED or case.received_on is None:
         return case
@@ -1337,9 +1353,15 @@ def deem_accepted(*, case: Case) -> Case:
     _start_clock(step)
     case.status = Status.ACCEPTED
     case.save(update_fields=sorted(step.fields | {"status", "updated_at"}))
-    reason = _("No notice was given within 5 working days of receiving the materials, so the "
-               "application counts as accepted from %(day)s (行政许可法 第三十二条).") % {
-        "day": case.received_on.isoformat()}
+    # The law binds licences only; for the GOA's public services the rule is its commitment.
+    if case.version.item_type == ItemType.ADMINISTRATIVE_LICENCE:
+        reason = _("No notice was given within 5 working days of receiving the materials, so "
+                   "the application counts as accepted from %(day)s (行政许可法 第三十二条).")
+    else:
+        reason = _("No notice was given within 5 working days of receiving the materials, so "
+                   "under this agency's service commitment the application counts as accepted "
+                   "from %(day)s.")
+    reason %= {"day": case.received_on.isoformat()}
     append_event(case=case, action=SystemEvent.DEEMED_ACCEPTED, actor=None,
                  from_status=Status.SUBMITTED, to_status=Status.ACCEPTED, reason=reason,
                  data=step.event)

@@ -61,8 +61,9 @@ def open_action(page: Page, label: str) -> None:
     page.locator("summary").filter(has_text=re.compile(rf"^\s*{re.escape(label)}\s*$")).click()
 
 
-def expect_done(page: Page, action: str) -> None:
-    expect(page.get_by_role("status").filter(has_text=f"已完成：{action}。")).to_be_visible()
+def expect_done(page: Page, message: str) -> None:
+    """The action's own past-tense message, shown above the case."""
+    expect(page.get_by_role("status").filter(has_text=message)).to_be_visible()
 
 
 def meta_value(page: Page, label: str) -> str:
@@ -168,7 +169,7 @@ def test_an_applicant_applies_with_a_file_is_asked_once_to_supplement_and_downlo
         )
         window.get_by_label("告知申请人的说明").fill("请在5个工作日内补正后重新提交。")
         window.get_by_role("button", name="确认要求补正").click()
-        expect_done(window, "要求补正")
+        expect_done(window, "已发出一次性补正告知。")
         expect(status_badge(window)).to_have_text("待补正")
         expect(window.get_by_role("link", name=re.compile("补正告知书"))).to_be_visible()
 
@@ -184,21 +185,25 @@ def test_an_applicant_applies_with_a_file_is_asked_once_to_supplement_and_downlo
     open_action(page, "提交补正材料")
     page.get_by_label("单位用车审批单").set_input_files(pdf_file("用车审批单（已盖章）.pdf"))
     page.get_by_role("button", name="确认提交补正材料").click()
-    expect_done(page, "提交补正材料")
+    expect_done(page, "补正材料已提交。")
     expect(status_badge(page)).to_have_text("已提交")
 
     with second_page(browser, live_server, f"{request.node.name}-clerk-2") as window:
         sign_in(window, "lisi", password)
         window.goto(f"/cases/{number}/")
         expect(window.get_by_role("link", name="用车审批单（已盖章）.pdf")).to_be_visible()
-        window.get_by_role("button", name="受理", exact=True).click()
-        expect_done(window, "受理")
+        # 受理 cannot be undone: it asks to tick its consequence first.
+        open_action(window, "受理")
+        window.get_by_role("checkbox", name=re.compile("受理后即开始计算承诺办理时限")).check()
+        window.get_by_role("button", name="确认受理").click()
+        expect_done(window, "已受理，承诺办理时限开始计算。")
         expect(status_badge(window)).to_have_text("已受理")
         open_action(window, "办结")
         expect(window.get_by_role("radio", name="准予")).to_be_checked()
         window.get_by_label("决定理由").fill("经审核，同意派车。")
+        window.get_by_role("checkbox", name=re.compile("申请人将收到办结通知书")).check()
         window.get_by_role("button", name="确认办结").click()
-        expect_done(window, "办结")
+        expect_done(window, "已办结。")
         expect(status_badge(window)).to_have_text("已办结")
 
     page.reload()
@@ -225,8 +230,9 @@ def test_the_window_clerk_handles_an_instant_item_in_one_step_the_same_day(
     expect(page.get_by_role("button", name="受理", exact=True)).to_have_count(0)
     open_action(page, "马上就办")
     expect(page.get_by_role("radio", name="准予")).to_be_checked()
+    page.get_by_role("checkbox", name=re.compile("申请人将收到办结通知书")).check()
     page.get_by_role("button", name="确认马上就办").click()
-    expect_done(page, "马上就办")
+    expect_done(page, "已当场办结。")
     expect(status_badge(page)).to_have_text("已办结")
     expect(page.locator(".case-title-meta .badge", has_text="准予")).to_be_visible()
     today = today_in_chinese()
@@ -305,11 +311,12 @@ def test_the_work_queue_fits_a_phone_and_the_case_actions_are_within_reach(
     assert box is not None
     assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE_WIDTH
     instant.tap()
+    page.get_by_role("checkbox", name=re.compile("申请人将收到办结通知书")).tap()
     confirm = page.get_by_role("button", name="确认马上就办")
     confirm.scroll_into_view_if_needed()
     box = confirm.bounding_box()
     assert box is not None
     assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE_WIDTH
     confirm.tap()
-    expect_done(page, "马上就办")
+    expect_done(page, "已当场办结。")
     expect(status_badge(page)).to_have_text("已办结")

@@ -6,6 +6,7 @@ from typing import Any
 from django import template
 from django.urls import reverse
 
+from qinkuaiban.cases import audience
 from qinkuaiban.cases.commitments import commitment_stats as stats_of
 from qinkuaiban.cases.models import Status, WarningLevel
 
@@ -40,6 +41,13 @@ def status_badge(status: str) -> str:
 def warning_badge(level: str) -> str:
     """The badge colour of a deadline warning level."""
     return WARNING_BADGES.get(level, "badge-grey")
+
+
+@register.filter
+def warning_label(level: str, for_staff: bool = False) -> str:
+    """The name of a deadline warning level: `{{ case.warning|warning_label:staff_wording }}`
+    (the applicant reads 即将到期 where staff read 黄色预警)."""
+    return audience.warning_label(level, for_staff=bool(for_staff))
 
 
 @register.inclusion_tag("cases/_commitment_stats.html")

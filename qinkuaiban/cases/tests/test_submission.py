@@ -1,7 +1,9 @@
 """Submission: numbering, idempotency, form validation, protected personal data, anonymous
 submitters and the public progress lookup."""
 
+import datetime as dt
 import re
+from unittest import mock
 
 import pytest
 from django.utils import timezone
@@ -115,6 +117,28 @@ def test_a_draft_submitted_later_must_have_its_required_fields(item, zhangsan):
     assert refused.value.code == "form_incomplete" and refused.value.field == "contact_phone"
     assert "联系电话" in refused.value.message
     services.update_draft(case=draft, actor=zhangsan, form={"contact_phone": "13800000001"})
+    assert services.transition_case(case=draft, action="submit", actor=zhangsan).number
+
+
+def test_a_draft_whose_date_has_passed_since_it_was_saved_is_refused_at_submission(zhangsan):
+    trip = make_item(content={"form_fields": [
+        {"name": "trip_date", "label": "出行日期", "type": "date", "required": True,
+         "not_before": "today"}]})
+    today = timezone.localdate()
+    draft = services.submit_case(actor=zhangsan, item=trip, submit=False,
+                                 form={"trip_date": today.isoformat()},
+                                 files=material_files(trip))
+    later = timezone.now() + dt.timedelta(days=2)
+
+    with mock.patch("django.utils.timezone.now", return_value=later), \
+            pytest.raises(InvalidInput) as refused:
+        services.transition_case(case=draft, action="submit", actor=zhangsan)
+
+    assert refused.value.field == "trip_date" and "出行日期" in refused.value.message
+    draft.refresh_from_db()
+    assert draft.status == Status.DRAFT and draft.number is None
+    services.update_draft(case=draft, actor=zhangsan,
+                          form={"trip_date": (today + dt.timedelta(days=1)).isoformat()})
     assert services.transition_case(case=draft, action="submit", actor=zhangsan).number
 
 

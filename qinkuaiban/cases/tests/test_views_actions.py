@@ -27,6 +27,9 @@ from qinkuaiban.workdays.selectors import add_workdays
 
 pytestmark = pytest.mark.django_db
 
+# The box an action that cannot be undone asks to tick.
+CONFIRMED = {"confirmed": "on"}
+
 
 def signed_in(user: User) -> Client:
     client = Client()
@@ -54,7 +57,7 @@ def receiver(qianjiu: User) -> User:
 
 def test_accepting_by_plain_post_redirects_to_the_case(item: ServiceItem, cast: dict) -> None:
     case = submit(item, cast["zhangsan"])
-    response = act(cast["lisi"], case, "accept")
+    response = act(cast["lisi"], case, "accept", CONFIRMED)
     assert response.status_code == 302
     assert response["Location"] == reverse("cases:detail", args=[case.number])
     assert reloaded(case).status == Status.ACCEPTED
@@ -62,7 +65,7 @@ def test_accepting_by_plain_post_redirects_to_the_case(item: ServiceItem, cast: 
 
 def test_accepting_by_htmx_returns_the_case_partial(item: ServiceItem, cast: dict) -> None:
     case = submit(item, cast["zhangsan"])
-    response = act(cast["lisi"], case, "accept", htmx=True)
+    response = act(cast["lisi"], case, "accept", CONFIRMED, htmx=True)
     body = response.content.decode()
     assert response.status_code == 200
     assert 'id="case"' in body and "<html" not in body
@@ -76,7 +79,7 @@ def test_an_action_the_role_may_not_take_shows_the_cores_refusal(
     item: ServiceItem, cast: dict
 ) -> None:
     case = submit(item, cast["zhangsan"])
-    response = act(cast["zhangsan"], case, "accept")
+    response = act(cast["zhangsan"], case, "accept", CONFIRMED)
     assert response.status_code == 403
     assert "您无权" in response.content.decode() or "无权" in response.content.decode()
     assert reloaded(case).status == Status.SUBMITTED
@@ -84,7 +87,7 @@ def test_an_action_the_role_may_not_take_shows_the_cores_refusal(
 
 def test_an_action_the_status_does_not_allow_is_a_conflict(item: ServiceItem, cast: dict) -> None:
     case = build(Status.COMPLETED, item=item, cast=cast)
-    response = act(cast["lisi"], case, "accept", htmx=True)
+    response = act(cast["lisi"], case, "accept", CONFIRMED, htmx=True)
     assert response.status_code == 200
     assert "alert-error" in response.content.decode()
     assert reloaded(case).status == Status.COMPLETED
@@ -158,6 +161,7 @@ def test_accepting_with_deferred_materials(item: ServiceItem, cast: dict) -> Non
     deferrable = materials_of(item, "deferrable")[0]
     response = act(cast["lisi"], case, "accept_deferred", {
         "missing": [str(deferrable.pk)], "due_on": timezone.localdate().isoformat(),
+        **CONFIRMED,
     })
     assert response.status_code == 302
     case = reloaded(case)
@@ -166,11 +170,13 @@ def test_accepting_with_deferred_materials(item: ServiceItem, cast: dict) -> Non
 
 def test_not_our_remit_needs_the_competent_agency(item: ServiceItem, cast: dict) -> None:
     case = submit(item, cast["zhangsan"])
-    refused = act(cast["lisi"], case, "reject", {"ground": "not_our_remit", "reason": "非本局职责"})
+    refused = act(cast["lisi"], case, "reject", {"ground": "not_our_remit", "reason": "非本局职责",
+                                                 **CONFIRMED})
     assert refused.status_code == 422
     assert reloaded(case).status == Status.SUBMITTED
     done = act(cast["lisi"], case, "reject", {"ground": "not_our_remit", "reason": "非本局职责",
-                                              "competent_agency": "省住房和城乡建设厅"})
+                                              "competent_agency": "省住房和城乡建设厅",
+                                              **CONFIRMED})
     assert done.status_code == 302
     case = reloaded(case)
     assert case.status == Status.REJECTED and case.competent_agency == "省住房和城乡建设厅"
@@ -194,11 +200,12 @@ def test_the_division_head_extends_and_a_handler_may_not(item: ServiceItem, cast
 
 def test_completing_not_approved_needs_reason_and_remedies(item: ServiceItem, cast: dict) -> None:
     case = build(Status.ACCEPTED, item=item, cast=cast)
-    refused = act(cast["lisi"], case, "complete", {"outcome": "not_approved", "reason": "不符合"})
+    refused = act(cast["lisi"], case, "complete", {"outcome": "not_approved", "reason": "不符合",
+                                                   **CONFIRMED})
     assert refused.status_code == 422
     assert reloaded(case).status == Status.ACCEPTED
     act(cast["lisi"], case, "complete", {"outcome": "not_approved", "reason": "不符合条件",
-                                         "remedies": "可于六十日内申请行政复议"})
+                                         "remedies": "可于六十日内申请行政复议", **CONFIRMED})
     case = reloaded(case)
     assert case.status == Status.COMPLETED and case.outcome == Outcome.NOT_APPROVED
 
@@ -207,7 +214,7 @@ def test_the_window_clerk_handles_an_instant_item_at_once(
     instant_item: ServiceItem, cast: dict
 ) -> None:
     case = submit(instant_item, cast["zhangsan"], files=False)
-    response = act(cast["lisi"], case, "instant", {"outcome": "approved"})
+    response = act(cast["lisi"], case, "instant", {"outcome": "approved", **CONFIRMED})
     assert response.status_code == 302
     case = reloaded(case)
     assert case.status == Status.COMPLETED
@@ -216,14 +223,14 @@ def test_the_window_clerk_handles_an_instant_item_at_once(
 
 def test_the_applicant_withdraws(item: ServiceItem, cast: dict) -> None:
     case = submit(item, cast["zhangsan"])
-    act(cast["zhangsan"], case, "withdraw", {"reason": "不再需要"})
+    act(cast["zhangsan"], case, "withdraw", {"reason": "不再需要", **CONFIRMED})
     assert reloaded(case).status == Status.WITHDRAWN
 
 
 def test_the_division_head_voids_with_a_reason(item: ServiceItem, cast: dict) -> None:
     case = submit(item, cast["zhangsan"])
-    assert act(cast["wangwu"], case, "void").status_code == 422
-    act(cast["wangwu"], case, "void", {"reason": "重复登记"})
+    assert act(cast["wangwu"], case, "void", CONFIRMED).status_code == 422
+    act(cast["wangwu"], case, "void", {"reason": "重复登记", **CONFIRMED})
     assert reloaded(case).status == Status.VOID
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from qinkuaiban.cases import selectors, services
+from qinkuaiban.cases.audience import reads_staff_wording
 from qinkuaiban.cases.forms import ActionForm, ExtraActionForm, UploadForm, action_form_class
 from qinkuaiban.cases.kinds import ENQUIRY, ExtraAction, UnknownCaseKind, get_kind
 from qinkuaiban.cases.models import (
@@ -88,6 +89,8 @@ def case_context(request: HttpRequest, case: Case, actor: User, *,
                             .select_related("proposed_by", "confirmed_by", "recorded_by")),
         "notices": notices_of(case),
         "is_staff_view": is_case_staff,
+        "staff_wording": reads_staff_wording(actor),
+        "review_deadline": selectors.review_deadline(case=case) if is_case_staff else None,
         "upload_form": upload or (UploadForm(case=case) if may_upload else None),
         "is_enquiry": case.kind == ENQUIRY.slug,
     }
@@ -152,8 +155,7 @@ def act(request: HttpRequest, number: str, action: str) -> HttpResponse:
             form.add_error(None, exc.message)
         case = case_or_404(actor, number, for_page=True)
         return _render(request, case, actor, bound=form, status=exc.http_status)
-    return _after_change(request, changed, actor,
-                         _("Done: %(action)s.") % {"action": form.label})
+    return _after_change(request, changed, actor, form.done)
 
 
 @login_required

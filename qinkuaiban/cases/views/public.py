@@ -11,6 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from qinkuaiban.cases import ratelimit, selectors
+from qinkuaiban.cases.audience import public_event_label
 from qinkuaiban.cases.events import SystemEvent
 from qinkuaiban.cases.forms import ProgressForm, VerifyForm
 from qinkuaiban.cases.models import Case, Status
@@ -20,11 +21,6 @@ from qinkuaiban.cases.views._common import client_address
 from qinkuaiban.cases.workflow import Action
 from qinkuaiban.core.errors import NotFound, RateLimited
 
-# Internal steps between offices and of the system, not shown to the public.
-HIDDEN_EVENTS = frozenset({
-    SystemEvent.DRAFT_UPDATED, SystemEvent.ATTACHMENT_ADDED, SystemEvent.WARNING_RAISED,
-    SystemEvent.DUE_RECOMPUTED, SystemEvent.TRANSFER_ESCALATED, Action.RECORD_VISIT,
-})
 # Actions whose reason is addressed to the applicant (refusals and internal notes are not).
 REASONS_SHOWN = frozenset({
     Action.REQUEST_SUPPLEMENT, Action.REJECT, Action.COMPLETE, Action.INSTANT, Action.EXTEND,
@@ -34,12 +30,14 @@ REASONS_SHOWN = frozenset({
 
 
 def public_history(case: Case) -> list[TimelineEntry]:
-    """The history without form data and with no more about staff than their names."""
+    """The history without form data and with no more about staff than their names, in the
+    applicant's words (audience.py)."""
     return [
-        TimelineEntry(at=event.created_at, label=event.action_label,
-                 by=event.actor.real_name if event.actor is not None else "",
-                 text=event.reason if event.action in REASONS_SHOWN else "")
-        for event in selectors.case_events(case=case) if event.action not in HIDDEN_EVENTS
+        TimelineEntry(at=event.created_at, label=label,
+                      by=event.actor.real_name if event.actor is not None else "",
+                      text=event.reason if event.action in REASONS_SHOWN else "")
+        for event in selectors.case_events(case=case)
+        if (label := public_event_label(event)) is not None
     ]
 
 

@@ -1,0 +1,119 @@
+"""What a handler reads after an action (its own past-tense message, never "已完成：受理"), and
+the actions that cannot be undone — 受理, 不予受理, 办结 and the others that close a case —
+asking to tick a box naming their consequence first, with or without JavaScript."""
+
+from typing import Any
+
+import pytest
+from django.contrib.messages import get_messages
+from django.test import Client
+from django.urls import reverse
+
+from qinkuaiban.cases.forms import ACTION_FORMS, ActionForm, AnswerEnquiryForm, RejectForm
+from qinkuaiban.cases.models import Case, Status
+from qinkuaiban.cases.tests.factories import submit
+from qinkuaiban.cases.tests.states import build
+from qinkuaiban.cases.workflow import Action
+from qinkuaiban.catalogue.models import ServiceItem
+from qinkuaiban.identity.models import User
+
+pytestmark = pytest.mark.django_db
+
+IRREVERSIBLE = {Action.ACCEPT, Action.ACCEPT_DEFERRED, Action.REJECT, Action.COMPLETE,
+                Action.INSTANT, Action.WITHDRAW, Action.VOID, Action.TERMINATE}
+
+
+def signed_in(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def act(user: User, case: Case, action: str, data: dict[str, Any], **headers: Any) -> Any:
+    return signed_in(user).post(
+        reverse("cases:act", args=[case.number, action]),
+        {f"{action}-{name}": value for name, value in data.items()}, **headers)
+
+
+def reloaded(case: Case) -> Case:
+    return Case.objects.get(pk=case.pk)
+
+
+def test_every_action_form_has_its_own_sentence_for_when_it_is_done() -> None:
+    forms: list[type[ActionForm]] = [*ACTION_FORMS.values(), AnswerEnquiryForm]
+    sentences = [str(form.done_message) for form in forms]
+    assert len(set(sentences)) == len(forms)
+    assert all(s.endswith("。") and not s.startswith("已完成") for s in sentences)
+
+
+def test_exactly_the_actions_that_cannot_be_undone_ask_for_confirmation() -> None:
+    asking = {action for action, form in ACTION_FORMS.items() if form.confirmation is not None}
+    assert asking == IRREVERSIBLE
+
+
+def test_accepting_without_ticking_the_box_changes_nothing(
+    item: ServiceItem, zhangsan: User, lisi: User
+) -> None:
+    case = submit(item, zhangsan)
+    response = act(lisi, case, "accept", {})
+    assert response.status_code == 422
+    assert "请勾选确认。" in response.content.decode()
+    assert reloaded(case).status == Status.SUBMITTED
+
+
+def test_accepting_after_ticking_the_box_says_it_was_accepted(
+    item: ServiceItem, zhangsan: User, lisi: User
+) -> None:
+    case = submit(item, zhangsan)
+    response = act(lisi, case, "accept", {"confirmed": "on"})
+    assert response.status_code == 302
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [
+        "已受理，承诺办理时限开始计算。"]
+    assert reloaded(case).status == Status.ACCEPTED
+
+
+def test_the_htmx_answer_shows_the_past_tense_message_above_the_case(
+    item: ServiceItem, cast: dict[str, User]
+) -> None:
+    case = build(Status.ACCEPTED, item=item, cast=cast)
+    response = act(cast["lisi"], case, "complete", {"outcome": "approved", "confirmed": "on"},
+                   HTTP_HX_REQUEST="true")
+    body = response.content.decode()
+    assert '<div class="alert alert-success" role="status">已办结。</div>' in body
+    assert "已完成" not in body
+
+
+def test_accept_is_no_longer_a_single_button_but_a_form_with_the_consequence(
+    item: ServiceItem, zhangsan: User, lisi: User
+) -> None:
+    case = submit(item, zhangsan)
+    body = signed_in(lisi).get(reverse("cases:detail", args=[case.number])).content.decode()
+    assert '<summary>受理</summary>' in body
+    assert "受理后即开始计算承诺办理时限，且不可撤销。" in body
+    assert 'name="accept-confirmed" required' in body
+    assert '<button class="btn btn-primary" type="submit">受理</button>' not in body
+
+
+def test_the_refusal_ground_starts_empty_and_is_required(
+    item: ServiceItem, zhangsan: User, lisi: User
+) -> None:
+    case = submit(item, zhangsan)
+    form = RejectForm(case=case, actor=lisi)
+    assert form.fields["ground"].choices[0] == ("", "请选择")  # type: ignore[attr-defined]
+    assert form["ground"].value() is None
+    body = signed_in(lisi).get(reverse("cases:detail", args=[case.number])).content.decode()
+    assert '<option value="" selected>请选择</option>' in body
+    response = act(lisi, case, "reject", {"reason": "不符合条件", "confirmed": "on"})
+    assert response.status_code == 422
+    assert "请选择不予受理的理由。" in response.content.decode()
+    assert reloaded(case).status == Status.SUBMITTED
+
+
+def test_refusing_with_a_ground_and_the_box_ticked_issues_the_decision(
+    item: ServiceItem, zhangsan: User, lisi: User
+) -> None:
+    case = submit(item, zhangsan)
+    response = act(lisi, case, "reject", {"ground": "conditions_not_met",
+                                          "reason": "不符合条件", "confirmed": "on"})
+    assert [str(m) for m in get_messages(response.wsgi_request)] == ["已作出不予受理决定。"]
+    assert reloaded(case).status == Status.REJECTED

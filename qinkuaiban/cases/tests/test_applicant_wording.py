@@ -1,0 +1,101 @@
+"""The applicant reads their case in their own words (audience.py): 即将到期 and 已超过承诺时限
+instead of the office's 黄色预警 and 红色预警, and nothing of the sweep telling the handlers —
+on the case page, in the list of their cases, in the API and on the public progress page. Staff
+keep the precise wording."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from qinkuaiban.cases import services
+from qinkuaiban.cases.models import Case, Status, WarningLevel
+from qinkuaiban.cases.tests.states import build
+from qinkuaiban.catalogue.models import ServiceItem
+from qinkuaiban.identity.models import User
+from qinkuaiban.identity.tokens import issue_token
+
+pytestmark = pytest.mark.django_db
+
+STAFF_TERMS = ("黄色预警", "红色预警", "发出时限预警")
+
+
+def signed_in(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def api(user: User) -> Client:
+    raw, _token = issue_token(user=user)
+    return Client(headers={"authorization": f"Bearer {raw}"})
+
+
+def warned(case: Case, level: str) -> Case:
+    """The case at `level`, notified to the handlers as the sweep does."""
+    Case.objects.filter(pk=case.pk).update(warning=level)
+    services.notify_warning(case=case)
+    return Case.objects.get(pk=case.pk)
+
+
+@pytest.fixture
+def yellow_case(item: ServiceItem, cast: dict[str, User]) -> Case:
+    return warned(build(Status.ACCEPTED, item=item, cast=cast), WarningLevel.YELLOW)
+
+
+@pytest.fixture
+def red_case(yellow_case: Case) -> Case:
+    return warned(yellow_case, WarningLevel.RED)
+
+
+def test_the_applicant_reads_due_soon_where_the_handler_reads_yellow_warning(
+    yellow_case: Case, zhangsan: User, lisi: User
+) -> None:
+    url = reverse("cases:detail", args=[yellow_case.number])
+    mine = signed_in(zhangsan).get(url).content.decode()
+    theirs = signed_in(lisi).get(url).content.decode()
+    assert "即将到期" in mine
+    assert not any(term in mine for term in STAFF_TERMS)
+    assert "黄色预警" in theirs and "发出时限预警" in theirs
+
+
+def test_the_applicants_list_says_due_soon(yellow_case: Case, zhangsan: User) -> None:
+    body = signed_in(zhangsan).get(reverse("cases:mine")).content.decode()
+    assert "即将到期" in body and "黄色预警" not in body
+
+
+def test_an_overdue_case_tells_the_applicant_it_is_past_the_promised_limit(
+    red_case: Case, zhangsan: User
+) -> None:
+    body = signed_in(zhangsan).get(reverse("cases:detail", args=[red_case.number])).content
+    text = body.decode()
+    history = text[text.index('<ol class="timeline">'):]
+    # Beside the status and the due date, and once in the history: being late stays on
+    # record there after the case is completed and the badges are gone.
+    assert text.count("已超过承诺时限") == 3 and history.count("已超过承诺时限") == 1
+    assert not any(term in text for term in STAFF_TERMS)
+
+
+def test_the_api_timeline_and_history_use_the_applicants_words(
+    red_case: Case, zhangsan: User, lisi: User
+) -> None:
+    path = f"/api/v1/cases/{red_case.number}"
+    timeline = [e["label"] for e in api(zhangsan).get(path, {"timeline": "true"}).json()[
+        "timeline"]]
+    events = [e["label"] for e in api(zhangsan).get(f"{path}/events").json()]
+    staff_events = [e["label"] for e in api(lisi).get(f"{path}/events").json()]
+    assert timeline.count("已超过承诺时限") == 1 and events == timeline
+    assert "发出时限预警" not in timeline
+    assert staff_events.count("发出时限预警") == 2
+
+
+def test_the_public_progress_page_and_api_hide_the_offices_warnings(
+    yellow_case: Case,
+) -> None:
+    response = Client().post(reverse("cases:progress"), {
+        "reference": yellow_case.number, "code": yellow_case.verification_code})
+    page = response.content.decode()
+    public = Client().get(f"/api/v1/public/cases/{yellow_case.number}",
+                          {"code": yellow_case.verification_code}).json()
+    labels = [event["label"] for event in public["events"]]
+    assert "受理" in labels and "发出时限预警" not in labels
+    assert "受理" in page and not any(term in page for term in STAFF_TERMS)
