@@ -145,7 +145,8 @@ class Load:
     def __init__(self, plan: dict[str, Any], phase: str, seconds: float, max_requests: int,
                  think: float, seed: int) -> None:
         self.plan, self.phase, self.think = plan, phase, think
-        self.deadline = time.perf_counter() + seconds
+        self.began = time.perf_counter()
+        self.deadline = self.began + seconds
         self.max_requests = max_requests
         self.requests = 0
         self.latencies: dict[str, list[float]] = defaultdict(list)
@@ -159,6 +160,9 @@ class Load:
         self.receipts: dict[str, list[tuple[str, bool]]] = defaultdict(list)
         self.rng = random.Random(seed)
         self.bytes: dict[str, int] = defaultdict(int)
+        # Answers per second of the phase, per request kind: whether a rate holds up over the
+        # window or sags as it goes on (write-back, vacuum, a growing table).
+        self.per_second: dict[str, list[int]] = defaultdict(list)
 
     def running(self) -> bool:
         return time.perf_counter() < self.deadline and self.requests < self.max_requests
@@ -180,7 +184,12 @@ class Load:
             self.latencies[kind].append((time.perf_counter() - began) * 1000)
             self.errors[kind].append(f"{type(exc).__name__}: {exc}")
             return 0, b""
-        self.latencies[kind].append((time.perf_counter() - began) * 1000)
+        answered = time.perf_counter()
+        self.latencies[kind].append((answered - began) * 1000)
+        second = int(answered - self.began)
+        counts = self.per_second[kind]
+        counts.extend([0] * (second + 1 - len(counts)))
+        counts[second] += 1
         self.statuses[kind][status] += 1
         self.bytes[kind] += len(data)
         if status not in expect:
@@ -313,7 +322,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     return {
         "phase": args.phase, "users": args.users, "think_s": args.think,
         "seconds": round(elapsed, 2), "requests": load.requests,
-        "latencies": load.latencies, "bytes": load.bytes,
+        "latencies": load.latencies, "bytes": load.bytes, "per_second": load.per_second,
         "statuses": {k: dict(v) for k, v in load.statuses.items()},
         "errors": {k: v[:20] for k, v in load.errors.items()},
         "error_counts": {k: len(v) for k, v in load.errors.items()},

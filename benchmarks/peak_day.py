@@ -297,18 +297,76 @@ def _phase(plan_path: str, phase: str, args: argparse.Namespace, *, think: float
     return last_json(done.stdout)
 
 
-def _rate(result: dict[str, Any], kind: str) -> float:
-    return len(result["latencies"].get(kind, [])) / result["seconds"]
-
-
 def _ok_rate(result: dict[str, Any], kinds: list[str]) -> float:
     ok = sum(result["statuses"].get(kind, {}).get(str(code), 0) + result["statuses"].get(
         kind, {}).get(code, 0) for kind in kinds for code in (200, 201))
     return ok / result["seconds"]
 
 
+def rate_of(phase: str, result: dict[str, Any]) -> float:
+    """The figure of a measured phase: successful answers per second (for submissions, the
+    acknowledged ones, each later checked to be exactly one case)."""
+    if phase == "submissions":
+        return len(result["acknowledged"]) / result["seconds"]
+    return _ok_rate(result, {
+        "insert": ["ceiling: bare insert"], "render": ["ceiling: bare render"],
+        "reads": ["read: guide item page", "read: case (API)"]}[phase])
+
+
+def merge_slices(slices: list[dict[str, Any]]) -> dict[str, Any]:
+    """One phase's result from its slices: the sums, the latencies and answers together, and
+    each slice's seconds and answers per second of its own."""
+    merged: dict[str, Any] = {
+        "phase": slices[0]["phase"], "users": slices[0]["users"],
+        "think_s": slices[0]["think_s"], "seconds": 0.0, "requests": 0, "acknowledged": [],
+        "latencies": {}, "bytes": {}, "per_second": {}, "statuses": {}, "errors": {},
+        "error_counts": {}, "slice_seconds": []}
+    for part in slices:
+        merged["seconds"] += part["seconds"]
+        merged["requests"] += part["requests"]
+        merged["acknowledged"] += part["acknowledged"]
+        merged["slice_seconds"].append(part["seconds"])
+        for kind, values in part["latencies"].items():
+            merged["latencies"].setdefault(kind, []).extend(values)
+            merged["per_second"].setdefault(kind, []).append(part["per_second"].get(kind, []))
+        for kind, size in part["bytes"].items():
+            merged["bytes"][kind] = merged["bytes"].get(kind, 0) + size
+        for kind, by_status in part["statuses"].items():
+            counts = merged["statuses"].setdefault(kind, {})
+            for status, count in by_status.items():
+                counts[status] = counts.get(status, 0) + count
+        for kind, samples in part["errors"].items():
+            merged["errors"][kind] = (merged["errors"].get(kind, []) + samples)[:20]
+        for kind, count in part["error_counts"].items():
+            merged["error_counts"][kind] = merged["error_counts"].get(kind, 0) + count
+    return merged
+
+
+def _paired(plan_path: str, ceiling: str, phase: str, args: argparse.Namespace,
+            after: Any = None) -> tuple[dict[str, Any], dict[str, Any], list[float]]:
+    """A ceiling and the platform's phase, measured in `--slices` alternating slices that
+    share `--seconds` each: a machine whose speed drifts during the run (another job, the
+    cloud neighbour, the kernel flushing files) moves both alike, so their ratio holds. The
+    ratio of each pair, for how far the slices agree."""
+    sliced = argparse.Namespace(**{**vars(args), "seconds": args.seconds / args.slices})
+    ceilings, phases, shares = [], [], []
+    for _ in range(args.slices):
+        ceilings.append(_phase(plan_path, ceiling, sliced))
+        phases.append(_phase(plan_path, phase, sliced))
+        if after is not None:
+            after()
+        top = rate_of(ceiling, ceilings[-1])
+        shares.append(round(rate_of(phase, phases[-1]) / top, 3) if top else 0.0)
+    return merge_slices(ceilings), merge_slices(phases), shares
+
+
+def _shares(values: list[float]) -> str:
+    return " / ".join(f"{value:.1%}" for value in values)
+
+
 def summarise(phases: dict[str, dict[str, Any]], check: dict[str, Any],
-              server: dict[str, Any], drained: dict[str, dict[str, Any]]) -> dict[str, Any]:
+              server: dict[str, Any], drained: dict[str, dict[str, Any]],
+              shares: dict[str, list[float]]) -> dict[str, Any]:
     rows = []
     kinds: dict[str, Any] = {}
     for name, result in phases.items():
@@ -320,6 +378,8 @@ def summarise(phases: dict[str, dict[str, Any]], check: dict[str, Any],
                 "p50_ms": round(percentile(values, 50), 1),
                 "p95_ms": round(percentile(values, 95), 1),
                 "p99_ms": round(percentile(values, 99), 1), "errors": errors,
+                # Answers in each second of the phase (of each slice, for a sliced phase).
+                "per_second": result["per_second"].get(kind, []),
             }
             kinds[f"{name}/{kind}"] = entry
             rows.append([name, kind, entry["count"], entry["per_s"], entry["p50_ms"],
@@ -327,10 +387,8 @@ def summarise(phases: dict[str, dict[str, Any]], check: dict[str, Any],
     print()
     print_table(["phase", "request kind", "count", "per s", "p50 ms", "p95 ms", "p99 ms",
                  "errors"], rows)
-    insert = _ok_rate(phases["insert"], ["ceiling: bare insert"])
-    submissions = len(phases["submissions"]["acknowledged"]) / phases["submissions"]["seconds"]
-    render = _ok_rate(phases["render"], ["ceiling: bare render"])
-    reads = _ok_rate(phases["reads"], ["read: guide item page", "read: case (API)"])
+    insert, submissions, render, reads = (
+        rate_of(name, phases[name]) for name in ("insert", "submissions", "render", "reads"))
     mixed = phases["mixed"]
     mixed_all = [v for kind, values in mixed["latencies"].items()
                  for v in values]
@@ -339,8 +397,10 @@ def summarise(phases: dict[str, dict[str, Any]], check: dict[str, Any],
     figures = {
         "insert_ceiling_per_s": round(insert, 1), "submissions_per_s": round(submissions, 1),
         "submission_share": round(submissions / insert, 3) if insert else None,
+        "submission_share_by_slice": shares["submissions"],
         "render_ceiling_per_s": round(render, 1), "reads_per_s": round(reads, 1),
         "read_share": round(reads / render, 3) if render else None,
+        "read_share_by_slice": shares["reads"],
         "mixed_requests_per_s": round(len(mixed_all) / mixed["seconds"], 1),
         "mixed_p99_ms": round(p99, 1), "errors": errors,
         "intake_waiting_after_submissions": drained.get("submissions", {}).get(
@@ -380,10 +440,12 @@ def summarise(phases: dict[str, dict[str, Any]], check: dict[str, Any],
          figures["intake_waiting_after_submissions"]],
         ["  intake: seconds until all were registered as cases", figures["intake_drain_s"]],
         ["  cases written per s, window plus registration", figures["cases_end_to_end_per_s"]],
-        ["submissions / insert ceiling", f"{(figures['submission_share'] or 0):.0%}"],
+        ["submissions / insert ceiling", f"{(figures['submission_share'] or 0):.1%}"],
+        ["  each pair of slices", _shares(shares["submissions"])],
         ["bare render (ceiling), per s", figures["render_ceiling_per_s"]],
         ["reads, per s", figures["reads_per_s"]],
-        ["reads / render ceiling", f"{(figures['read_share'] or 0):.0%}"],
+        ["reads / render ceiling", f"{(figures['read_share'] or 0):.1%}"],
+        ["  each pair of slices", _shares(shares["reads"])],
         ["mixed: requests per s", figures["mixed_requests_per_s"]],
         ["mixed: p99 of every request (ms)", figures["mixed_p99_ms"]],
         ["errors (all phases)", errors],
@@ -411,6 +473,9 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="8 s per phase, 100 applicants")
     parser.add_argument("--seconds", type=float, default=30, help="length of each phase")
     parser.add_argument("--users", type=int, default=64, help="concurrent virtual users")
+    parser.add_argument("--slices", type=int, default=3,
+                        help="each ceiling and its phase alternate in this many slices of "
+                             "--seconds / slices (1: one after the other)")
     parser.add_argument("--think", type=float, default=1.0,
                         help="mean think time of a user in the mixed phase (s)")
     parser.add_argument("--applicants", type=int, default=300)
@@ -469,6 +534,7 @@ def main() -> None:
     phases: dict[str, dict[str, Any]] = {}
     warmup: dict[str, Any] = {"acknowledged": []}
     drained: dict[str, dict[str, Any]] = {}
+    shares: dict[str, list[float]] = {}
     try:
         _wait_until_up(base)
         plan = json.loads(Path(plan_path).read_text(encoding="utf-8"))
@@ -486,12 +552,21 @@ def main() -> None:
         drain_args = ["--drain", str(DRAIN_TIMEOUT_S), "--plan", plan_path]
         # Registered before the ceiling is measured, so no phase shares the machine with it.
         drained["warmup"] = _child(drain_args, env)
-        for phase in ("insert", "submissions", "render", "reads"):
-            phases[phase] = _phase(plan_path, phase, args)
-            if phase == "submissions":
-                # The intake worker registers what the window received before the next phase
-                # is measured: how long that takes is the queue's figure.
-                drained["submissions"] = _child(drain_args, env)
+        waited: list[dict[str, Any]] = []
+
+        def register_what_arrived() -> None:
+            # The intake worker registers what the window received before the next slice is
+            # measured: how long that takes is the queue's figure.
+            waited.append(_child(drain_args, env))
+
+        phases["insert"], phases["submissions"], shares["submissions"] = _paired(
+            plan_path, "insert", "submissions", args, after=register_what_arrived)
+        drained["submissions"] = {
+            "waiting_at_start": sum(d["waiting_at_start"] for d in waited),
+            "still_waiting": waited[-1]["still_waiting"],
+            "seconds": round(sum(d["seconds"] for d in waited), 2), "queue": waited[-1]["queue"]}
+        phases["render"], phases["reads"], shares["reads"] = _paired(
+            plan_path, "render", "reads", args)
         # The handlers start the mixed phase with the queue the window left them (the intake
         # worker defers registering while applications pour in: docs/adr/0006).
         plan["submitted"] = drained["submissions"]["queue"]
@@ -509,7 +584,7 @@ def main() -> None:
     acknowledged_path = work / "acknowledged.json"
     acknowledged_path.write_text(json.dumps(acknowledged), encoding="utf-8")
     check = _child(["--verify", plan_path, str(acknowledged_path)], env)
-    print_json(summarise(phases, check, server, drained))
+    print_json(summarise(phases, check, server, drained, shares))
 
 
 if __name__ == "__main__":
