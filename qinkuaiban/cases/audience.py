@@ -1,7 +1,13 @@
-"""What an applicant reads about their case, in one place. Staff keep the office's precise terms
-(黄色预警, 发出时限预警); the applicant reads what matters to them (即将到期, 已超过承诺时限) and
-nothing of the steps that concern the office alone. The case page, the list of one's cases, the
-public progress page and the API all ask here."""
+"""What an applicant reads about their case, in one place. The staff of the case
+(permissions.is_case_staff, decided per case) keep the office's precise terms (黄色预警,
+发出时限预警); the applicant reads what matters to them (即将到期, 已超过承诺时限) and nothing of
+the steps that concern the office alone. The case page, the list of one's cases, the public
+progress page and the API all ask here.
+
+The public progress page (number and verification code, no sign-in) shows the applicant's
+history less the steps in NOT_PUBLIC_EVENTS; a red warning stays: whether a promised time limit
+is kept is public by the reform's own rule ("promised limits shorter than legal ones, kept and
+published", 承诺践诺), and the page says only 已超过承诺时限, never whom the sweep told."""
 
 from typing import Any
 
@@ -9,7 +15,6 @@ from django.utils.translation import gettext_lazy as _
 
 from qinkuaiban.cases.events import SystemEvent, event_label
 from qinkuaiban.cases.models import CaseEvent, WarningLevel
-from qinkuaiban.cases.permissions import is_staff
 from qinkuaiban.cases.workflow import Action
 
 APPLICANT_WARNING_LABELS: dict[str, Any] = {
@@ -20,16 +25,12 @@ APPLICANT_WARNING_LABELS: dict[str, Any] = {
 # office's business; only a case running late concerns the applicant (it stays in their
 # history after the case is completed, when the badge is gone).
 STAFF_ONLY_EVENTS = frozenset({SystemEvent.WARNING_RAISED, SystemEvent.TRANSFER_ESCALATED})
-# The public progress page shows fewer steps still: no drafts, files, recomputations or visits.
+# The public progress page shows fewer steps still: no drafts, files, recomputations or visits
+# (a red warning stays, see above).
 NOT_PUBLIC_EVENTS = frozenset({
     SystemEvent.DRAFT_UPDATED, SystemEvent.ATTACHMENT_ADDED, SystemEvent.DUE_RECOMPUTED,
     Action.RECORD_VISIT,
 })
-
-
-def reads_staff_wording(actor: Any) -> bool:
-    """Whether the actor reads the office's terms (anyone holding a staff role)."""
-    return actor is not None and getattr(actor, "is_authenticated", False) and is_staff(actor)
 
 
 def warning_label(level: str, *, for_staff: bool) -> str:

@@ -8,8 +8,9 @@ Rules:
   that starts on day S and ends on day E leaves S counted and excludes S+1 … E, so the clock
   runs again from the day after the stop ends, as it does after acceptance. A stop still open
   is treated as running through today.
-- 行政许可法 第三十二条: without a one-time notice within 5 working days of receiving the
-  materials, the application counts as accepted from the day they were received.
+- Without a one-time notice within 5 working days of receiving the materials, the application
+  counts as accepted from the day they were received (行政许可法 第三十二条 for a licence, the
+  platform's practice for every other item: legal.py).
 - Warning levels: red once the due date has passed; yellow when at most N working days are left
   or at least P % of the limit has been used (settings, see conf.py); normal otherwise.
 """

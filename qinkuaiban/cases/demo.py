@@ -3,10 +3,8 @@ the services. Idempotent: each demo case carries an idempotency key of its appli
 second run finds it and changes nothing."""
 
 import datetime as dt
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any, TextIO
-from unittest import mock
 
 from django.db import transaction
 from django.utils import timezone
@@ -14,6 +12,7 @@ from django.utils import timezone
 from qinkuaiban.cases import services
 from qinkuaiban.cases.models import Case, Channel, Outcome
 from qinkuaiban.cases.selectors import applicant_defaults
+from qinkuaiban.cases.sweep import sweep_case_clocks
 from qinkuaiban.catalogue.models import ItemStatus, ServiceItem
 from qinkuaiban.identity.models import User
 
@@ -48,33 +47,16 @@ def _working_days_ago(count: int) -> dt.date:
     from qinkuaiban.workdays.selectors import load_calendar
 
     today = timezone.localdate()
-    calendar = load_calendar(start=today - dt.timedelta(days=count * 2 + 10), end=today)
+    # The calendar holds every stored year; a day before the first is refused by the walk.
+    calendar = load_calendar(start=today, end=today)
     day = today
     while calendar.workdays_between(day, today) < count or not calendar.is_workday(day):
         day -= dt.timedelta(days=1)
     return day
 
 
-@contextmanager
-def _as_of(day: dt.date | None, at: dt.time) -> Iterator[None]:
-    """Run the services as if it were `at` on `day` (today when None). A demo case that is
-    overdue today was submitted and accepted days ago: its dates, its history, its notices and
-    its audit entries must all say so, and the history is append-only, so it is written then
-    rather than moved afterwards. Demo seeding only; the platform never moves its clock."""
-    if day is None:
-        yield
-        return
-    moment = timezone.make_aware(dt.datetime.combine(day, at))
-    with mock.patch("django.utils.timezone.now", return_value=moment):
-        yield
-
-
-def _refresh_clock(case: Case) -> None:
-    """Bring a case written in the past up to today: its due date and its warning level."""
-    case.refresh_from_db()
-    fields = services.refresh_clock(case)
-    if fields:
-        case.save(update_fields=sorted(fields))
+def _moment(day: dt.date, at: dt.time) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, at))
 
 
 @transaction.atomic
@@ -98,8 +80,10 @@ def seed_demo_data(*, stdout: TextIO) -> None:
         return [(m.pk, ContentFile(b"%PDF-1.4\n%%EOF\n", name="审批单.pdf"))
                 for m in car.current_version.materials.filter(necessity="required")]
 
-    # The red case was submitted and accepted six working days ago, so it is overdue today.
-    backdated = {"demo-red": _working_days_ago(6)}
+    # The red case was submitted and accepted six working days ago, so it is overdue today: the
+    # services date it so (`at`), its history and audit entries say when they were written.
+    red_day = _working_days_ago(6)
+    backdated = {"demo-red": _moment(red_day, dt.time(9, 0))}
     steps: list[tuple[str, User, ServiceItem, dict[str, Any], Callable[[Case], Any] | None]] = [
         ("demo-submitted", zhangsan, meeting, {"topic": "季度工作推进会", "attendees": 30}, None),
         ("demo-supplement", zhangsan, car, {"destination": "南昌县", "passengers": 3},
@@ -113,31 +97,31 @@ def seed_demo_data(*, stdout: TextIO) -> None:
         ("demo-yellow", zhangsan, car, {"destination": "九江市", "passengers": 2},
          lambda c: services.accept(case=c, actor=lisi)),
         ("demo-red", zhaoliu, car, {"destination": "赣州市", "passengers": 4},
-         lambda c: services.accept(case=c, actor=lisi)),
+         lambda c: services.accept(case=c, actor=lisi, at=_moment(red_day, dt.time(9, 30)))),
         ("demo-completed", zhangsan, meeting, {"topic": "党建工作会", "attendees": 80},
          lambda c: services.complete(case=services.accept(case=c, actor=lisi), actor=wangwu,
                                      outcome=Outcome.APPROVED)),
     ]
     created = 0
     for key, applicant, item, values, then in steps:
-        day = backdated.get(key)
-        with _as_of(day, dt.time(9, 0)):
-            case = services.submit_case(
-                actor=applicant, item=item, form=_form(item, values, applicant),
-                files=car_files() if item is car else [], idempotency_key=key,
-            )
+        case = services.submit_case(
+            actor=applicant, item=item, form=_form(item, values, applicant),
+            files=car_files() if item is car else [], idempotency_key=key,
+            at=backdated.get(key),
+        )
         if case.replayed:
             continue
         created += 1
         if then is not None:
-            with _as_of(day, dt.time(9, 30)):
-                then(case)
-        if day is not None:
-            _refresh_clock(case)
+            then(case)
     question = services.submit_case(
         actor=lisi, item=enquiry, channel=Channel.PHONE, submitter_name="来电人 陈先生",
         submitter_contact="13900000000", idempotency_key="demo-enquiry",
         form=_form(enquiry, {"question": "周转住房申请需要哪些材料？", "topic": "住房"}),
     )
     created += not question.replayed
+    if created:
+        # The daily sweep, run once as the scheduler would: the red case turns red, its handlers
+        # are told (发出时限预警 in its history) and its applicant reads 已超过承诺时限.
+        sweep_case_clocks()
     stdout.write(f"cases: {created} demo cases created\n")

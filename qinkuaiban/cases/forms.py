@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from qinkuaiban.cases import services
+from qinkuaiban.cases import legal, services
 from qinkuaiban.cases.kinds import ENQUIRY, ExtraAction
 from qinkuaiban.cases.models import (
     Case,
@@ -265,10 +265,11 @@ class ActionForm(forms.Form):
     `done_message` is what the actor reads once the action is taken (past tense, never built
     from the button's label). An action that cannot be undone names its consequence in
     `confirmation`: the form then has a required checkbox with that text, so no single click
-    takes it, with or without JavaScript."""
+    takes it, with or without JavaScript. The confirmation belongs to these pages only: the API
+    takes the same actions at once, its client being responsible for asking its user first."""
 
     action: ClassVar[str]
-    done_message: ClassVar[Any]
+    done_message: ClassVar[Any] = gettext_lazy("The case was updated.")
     confirmation: ClassVar[Any] = None
     # Actions that change nothing but the status need no more than a button.
     is_simple: ClassVar[bool] = False
@@ -279,11 +280,16 @@ class ActionForm(forms.Form):
         kwargs.setdefault("prefix", self.action)
         super().__init__(*args, **kwargs)
         self.case, self.actor = case, actor
-        if self.confirmation is not None:
+        confirmation = self.consequence()
+        if confirmation is not None:
             self.fields["confirmed"] = forms.BooleanField(
-                label=self.confirmation, required=True,
+                label=confirmation, required=True,
                 error_messages={"required": gettext_lazy("Tick the box to confirm.")},
             )
+
+    def consequence(self) -> Any:
+        """The text of the confirmation box (None: the action asks for none)."""
+        return self.confirmation
 
     @property
     def label(self) -> str:
@@ -459,8 +465,10 @@ class RejectForm(ActionForm):
     # Starts empty: a ground is a decision, never a default.
     ground = forms.ChoiceField(
         label=gettext_lazy("Statutory ground"),
-        choices=[("", gettext_lazy("Choose a ground")), *RejectGround.choices],
-        error_messages={"required": gettext_lazy("Choose the ground for not accepting.")},
+        choices=[("", gettext_lazy("Choose the statutory ground for not accepting")),
+                 *RejectGround.choices],
+        error_messages={"required": gettext_lazy(
+            "Choose the statutory ground for not accepting.")},
     )
     competent_agency = forms.CharField(
         label=gettext_lazy("Competent agency"), max_length=120, required=False,
@@ -470,9 +478,17 @@ class RejectForm(ActionForm):
     remedies = forms.CharField(
         label=gettext_lazy("Remedies (optional addition)"), required=False, max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=gettext_lazy("The notice states how the decision may be challenged; add the "
-                               "body to turn to."),
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The notice states the remedies the item's type gives (legal.py); staff add the body.
+        self.fields["remedies"].help_text = (
+            gettext_lazy("The notice states the right to administrative reconsideration and "
+                         "litigation; add the reconsideration body and the court here.")
+            if legal.has_statutory_remedies(self.case.version.item_type) else
+            gettext_lazy("The notice names the supervision and complaint phone; add here how "
+                         "to ask this agency for a review."))
 
     def perform(self) -> Case:
         data = self.cleaned_data
@@ -533,11 +549,18 @@ class CompleteForm(ActionForm):
     remedies = forms.CharField(
         label=gettext_lazy("Remedies"), required=False, max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=gettext_lazy("Required when not approved: how the decision may be "
-                               "challenged (administrative reconsideration or litigation for "
-                               "an administrative act, a review by this agency for a public "
-                               "service), with the body and the time limit."),
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Which remedies a decision not to approve states depends on the item's type (legal.py).
+        self.fields["remedies"].help_text = (
+            gettext_lazy("Required when not approved: administrative reconsideration or "
+                         "litigation, with the reconsideration body, the court and the time "
+                         "limits.")
+            if legal.has_statutory_remedies(self.case.version.item_type) else
+            gettext_lazy("Required when not approved: how to ask this agency for a review, "
+                         "and by when."))
 
     def perform(self) -> Case:
         data = self.cleaned_data
@@ -783,8 +806,12 @@ class ExtraActionForm(ActionForm):
 
     def __init__(self, *args: Any, extra: ExtraAction, **kwargs: Any) -> None:
         kwargs.setdefault("prefix", extra.slug)
-        super().__init__(*args, **kwargs)
+        # Set first: the form's fields (its confirmation box) depend on it.
         self.extra = extra
+        super().__init__(*args, **kwargs)
+
+    def consequence(self) -> Any:
+        return self.extra.confirmation
 
     @property
     def label(self) -> str:
@@ -792,7 +819,7 @@ class ExtraActionForm(ActionForm):
 
     @property
     def done(self) -> str:
-        return str(self.extra.done_message or _("The case was updated."))
+        return str(self.extra.done_message or self.done_message)
 
     def perform(self) -> Case:
         if not self.extra.is_available(self.case, self.actor):

@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING, Any
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from qinkuaiban.catalogue.kinds import register_kind_label, unregister_kind_label
+
 if TYPE_CHECKING:
     from qinkuaiban.cases.models import Case
     from qinkuaiban.catalogue.models import ServiceItemVersion
@@ -45,6 +47,9 @@ class ExtraAction:
     perform: Callable[..., "Case"]
     # What the actor reads once it is taken, in the past tense ("Lots were drawn.").
     done_message: str | Promise = ""
+    # An action that cannot be undone names its consequence: the form asks to tick a box with
+    # this text before taking it (as the workflow's irreversible actions do).
+    confirmation: str | Promise | None = None
 
 
 @dataclass(frozen=True)
@@ -86,12 +91,14 @@ _signalling: dict[str, CaseKind] = {}
 
 
 def register(kind: CaseKind) -> CaseKind:
-    """Register a kind; registering a different kind under a taken slug is an error."""
+    """Register a kind (and its name with the catalogue, which offers it to new services);
+    registering a different kind under a taken slug is an error."""
     existing = _registry.get(kind.slug)
     if existing is not None and existing is not kind:
         raise ValueError(f"The case kind {kind.slug!r} is already registered")
     _registry[kind.slug] = kind
     _signalling.pop(kind.slug, None)
+    register_kind_label(kind.slug, kind.label)
     return kind
 
 
@@ -99,6 +106,7 @@ def unregister(slug: str) -> None:
     """Remove a kind (for tests that register a throw-away kind)."""
     _registry.pop(slug, None)
     _signalling.pop(slug, None)
+    unregister_kind_label(slug)
 
 
 def _completion_hook(own: CaseHook | None) -> CaseHook:

@@ -5,13 +5,8 @@ code derived from the case number, the kind, the round (for 补正) and the date
 keyed hash, so the same notice always prints the same code and nothing needs storing: the
 public verify page recomputes the codes of the case's notices and compares.
 
-Which law a notice cites depends on the item's type (事项类型, catalogue ItemType): 行政许可法
-第三十二条 (dated written notices of acceptance, refusal and the one-time notice, and acceptance
-deemed after five working days) governs administrative licences only; most of the GOA's services
-are public services, for which the same practice is the GOA's own service commitment. Only an
-administrative act (licence, confirmation, payment) can be challenged by 行政复议法 第二十条
-(sixty days for administrative reconsideration) and 行政诉讼法 第四十六条 (six months for
-litigation); a public service names the GOA's supervision and complaint phone instead.
+Which law a notice cites, and how its decision may be challenged, depends on the item's type:
+legal.py decides.
 """
 
 import datetime as dt
@@ -34,9 +29,9 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from qinkuaiban.cases import legal
 from qinkuaiban.cases.codes import CODE_ALPHABET
 from qinkuaiban.cases.models import Case, Outcome, RejectGround, Status, SupplementRequest
-from qinkuaiban.catalogue.models import ItemType
 from qinkuaiban.core import crypto
 from qinkuaiban.core.errors import NotFound
 from qinkuaiban.core.pdf import cjk_font
@@ -170,24 +165,9 @@ def _date(value: dt.date | dt.datetime | None) -> str:
 
 # --- the texts --------------------------------------------------------------------------------
 
-ADMINISTRATIVE_ACTS = frozenset({ItemType.ADMINISTRATIVE_LICENCE,
-                                 ItemType.ADMINISTRATIVE_CONFIRMATION,
-                                 ItemType.ADMINISTRATIVE_PAYMENT})
-
-
-def is_licence(case: Case) -> bool:
-    """Whether the case's item (as submitted) is an administrative licence (行政许可)."""
-    return case.version.item_type == ItemType.ADMINISTRATIVE_LICENCE
-
-
 def _remedies_statement(case: Case) -> str:
-    if case.version.item_type in ADMINISTRATIVE_ACTS:
-        return _("If you disagree with this decision, you may apply for administrative "
-                 "reconsideration within sixty days of receiving it, or bring an administrative "
-                 "lawsuit before a people's court within six months of receiving it.")
-    return _("If you disagree with this decision, you may ask this agency to review it, or "
-             "call the supervision and complaint phone %(phone)s.") % {
-        "phone": case.version.complaint_phone}
+    return legal.remedies_statement(case.version.item_type,
+                                    complaint_phone=case.version.complaint_phone)
 
 
 def _opening(case: Case) -> str:
@@ -202,18 +182,9 @@ def _paragraphs(notice: Notice) -> tuple[list[str], list[list[str]], list[str]]:
     rows: list[list[str]] = []
     after: list[str] = []
     if notice.kind == NoticeKind.ACCEPTANCE:
-        if case.is_deemed_accepted and is_licence(case):
-            before.append(_(
-                "No notice to supplement the materials was given within five working days of "
-                "receiving them, so under Article 32 of the Administrative Licensing Law the "
-                "application counts as accepted from %(date)s."
-            ) % {"date": _date(case.accepted_at)})
-        elif case.is_deemed_accepted:
-            before.append(_(
-                "No notice to supplement the materials was given within five working days of "
-                "receiving them, so under this agency's service commitment the application "
-                "counts as accepted from %(date)s."
-            ) % {"date": _date(case.accepted_at)})
+        if case.is_deemed_accepted:
+            before.append(legal.deemed_acceptance_notice(case.version.item_type,
+                                                         accepted=_date(case.accepted_at)))
         else:
             before.append(_("The materials are complete and in the legal form. This agency "
                             "accepted the application on %(date)s.")
@@ -239,14 +210,7 @@ def _paragraphs(notice: Notice) -> tuple[list[str], list[list[str]], list[str]]:
     elif notice.kind == NoticeKind.SUPPLEMENT:
         request = notice.request
         assert request is not None  # every supplement notice carries its request
-        if is_licence(case):
-            before.append(_("The materials are incomplete or not in the legal form. Under "
-                            "Article 32 of the Administrative Licensing Law, this agency tells "
-                            "you at once everything that must be supplemented or corrected:"))
-        else:
-            before.append(_("The materials are incomplete or not in the required form. Under "
-                            "this agency's one-time notice commitment, it tells you at once "
-                            "everything that must be supplemented or corrected:"))
+        before.append(legal.supplement_opening(case.version.item_type))
         rows = [[_("No."), _("Material"), _("What must be supplemented or corrected")]] + [
             [str(i), entry.get("name", ""), entry.get("problem", "")]
             for i, entry in enumerate(request.items, start=1)]

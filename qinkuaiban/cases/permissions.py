@@ -82,6 +82,25 @@ def parties_for(case: Case, actor: Any, *, transfer: Transfer | None = None) -> 
     return parties
 
 
+def is_case_staff(case: Case, actor: Any) -> bool:
+    """Whether the actor sees this case as the office does, by the rules that let staff see it
+    (selectors.py): a staff role in its handling organisation or one above it, its responsible
+    staff member (首办), staff of the organisation a pending transfer offers it to, or the
+    supervising division once its transfer was escalated. Decided per case: an applicant who
+    holds a staff role somewhere else reads their own case as its applicant."""
+    staff = [m for m in memberships_for(actor) if m.role in STAFF_ROLES]
+    if not staff:
+        return False
+    held = {m.organisation_id for m in staff}
+    if case.responsible_id == actor.pk or held & set(ancestor_ids(case.handling_org)):
+        return True
+    transfer = pending_transfer(case)
+    if transfer is not None and held & set(ancestor_ids(transfer.to_org)):
+        return True
+    return (any(m.role == Role.SUPERVISOR for m in staff)
+            and Transfer.objects.filter(case=case, escalated_at__isnull=False).exists())
+
+
 OPEN_DOOR_VISIT = (DoorVisitStatus.PROPOSED, DoorVisitStatus.CONFIRMED)
 DOOR_VISIT_GUARDS = {Guard.DOOR_TO_DOOR_ITEM, Guard.NO_OPEN_DOOR_VISIT, Guard.DOOR_VISIT_OPEN,
                      Guard.DOOR_VISIT_CONFIRMED, Guard.DOOR_VISIT_PROPOSED}

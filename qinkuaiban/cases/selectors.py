@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qinkuaiban.cases import clock
-from qinkuaiban.cases.audience import event_label_for, reads_staff_wording
+from qinkuaiban.cases.audience import event_label_for
 from qinkuaiban.cases.codes import RECEIPT_LENGTH, looks_like_code
 from qinkuaiban.cases.kinds import (
     UnknownCaseKind,
@@ -45,6 +45,7 @@ from qinkuaiban.cases.models import (
 from qinkuaiban.cases.permissions import (
     REGISTERING_ROLES,
     TRANSFER_GUARDS,
+    is_case_staff,
     is_staff,
     may_handle_intake,
     parties_for,
@@ -352,9 +353,9 @@ def case_timeline_for_actor(*, case: Case, actor: User) -> list[TimelineEntry]:
 
 def case_events_for_actor(*, case: Case, actor: User) -> list[tuple[CaseEvent, str]]:
     """The history of a case the caller has already fetched through a selector, each entry with
-    its name as this actor reads it: staff in the office's terms, the applicant without the
-    office's internal steps (audience.py)."""
-    for_staff = reads_staff_wording(actor)
+    its name as this actor reads it: the case's staff in the office's terms, the applicant
+    without the office's internal steps (audience.py)."""
+    for_staff = is_case_staff(case, actor)
     labelled = ((event, event_label_for(event, for_staff=for_staff))
                 for event in case_events(case=case))
     return [(event, label) for event, label in labelled if label is not None]

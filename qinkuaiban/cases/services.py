@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qinkuaiban.audit.services import record, record_many
-from qinkuaiban.cases import clock, notifying
+from qinkuaiban.cases import clock, legal, notifying
 from qinkuaiban.cases.codes import (
     PIN_LENGTH,
     TRACKING_CODE_LENGTH,
@@ -66,11 +66,11 @@ from qinkuaiban.cases.workflow import (
 from qinkuaiban.catalogue.forms_spec import (
     date_bound_errors,
     missing_required,
+    parse_iso_date,
     validate_form_data,
 )
 from qinkuaiban.catalogue.models import (
     ItemStatus,
-    ItemType,
     Material,
     Medium,
     Necessity,
@@ -329,12 +329,14 @@ def submit_case(
     applicant: User | None = None,
     submitter_name: str = "",
     submitter_contact: str = "",
+    at: dt.datetime | None = None,
 ) -> Case:
     """Create a case (a draft, or submitted at once) under the item's current version.
 
     Idempotent: the same non-empty key from the same submitter returns the case it created
     (with `replayed` set). Staff register on behalf of an applicant with another channel and
-    either `applicant` or `submitter_name`.
+    either `applicant` or `submitter_name`. `at` dates the submission earlier than now (the demo
+    seeding; see `_transition`).
     """
     idempotency_key = idempotency_key.strip()[:80]
     existing = _replay(actor=actor, idempotency_key=idempotency_key)
@@ -371,7 +373,7 @@ def submit_case(
         return again
     if channel == Channel.WINDOW:
         # The applicant came to the window in person: their first visit (只跑一次).
-        _add_visit(case, on=_today(), actor=actor,
+        _add_visit(case, on=timezone.localdate(at) if at else _today(), actor=actor,
                    purpose=_("Registered the application at the service window"))
         case.save(update_fields=["visits"])
     form_files = [(None, clean[spec.name]) for spec in specs
@@ -384,7 +386,7 @@ def submit_case(
         # it is not read back and locked again. The submission's audit entry names the item.
         return _transition(case=case, action=Action.SUBMIT, actor=actor, reason="", data={},
                            transfer=None, audit={"item": item.code, "channel": channel},
-                           form_checked=True)
+                           form_checked=True, at=at)
     record(action="cases.draft_created", actor=actor, target=case,
            organisation=case.handling_org, changes={"item": item.code, "channel": channel})
     return case
@@ -533,20 +535,22 @@ def _guard_message(guard: str) -> str:
 
 @transaction.atomic
 def transition_case(
-    *, case: Case, action: str, actor: User | None, reason: str = "", **data: Any
+    *, case: Case, action: str, actor: User | None, reason: str = "",
+    at: dt.datetime | None = None, **data: Any
 ) -> Case:
     """Apply one workflow action and append it to the case's history.
 
-    `actor` None is the system (the periodic sweep). Errors: NotPermitted when the actor may
-    never take the action on this case, Conflict when the status or the case's state does not
-    allow it now, InvalidInput when the data is wrong.
+    `actor` None is the system (the periodic sweep). `at` dates the step earlier than now (see
+    `_transition`). Errors: NotPermitted when the actor may never take the action on this case,
+    Conflict when the status or the case's state does not allow it now, InvalidInput when the
+    data is wrong.
     """
     if action not in TRANSITIONS:
         raise InvalidInput(_("Unknown action."), code="unknown_action", field="action")
     anonymous = bool(data.pop("anonymous", False))
     case = _lock(case)
     return _transition(case=case, action=action, actor=actor, reason=reason, data=data,
-                       transfer=pending_transfer(case), anonymous=anonymous)
+                       transfer=pending_transfer(case), anonymous=anonymous, at=at)
 
 
 def _transition(
@@ -554,8 +558,13 @@ def _transition(
     transfer: Transfer | None, anonymous: bool = False, audit: dict[str, Any] | None = None,
     form_checked: bool = False, at: dt.datetime | None = None,
 ) -> Case:
-    """`transition_case` on a case this transaction has locked (or created); `at` dates the
-    step earlier than now (an application registered from the queued intake)."""
+    """`transition_case` on a case this transaction has locked (or created).
+
+    `at` dates the step earlier than now: an application registered from the queued intake is
+    received when it was queued, and the demo's overdue case was submitted and accepted days
+    ago. The case's own dates and its clock follow `at` (submitted, received, accepted, due);
+    its history entry, its audit entry and the messages it sends carry the moment they are
+    written, as an append-only record must."""
     row = TRANSITIONS[action]
     parties = parties_for(case, actor, transfer=transfer)
     if anonymous and actor is None and action == Action.SUBMIT and case.applicant_id is None:
@@ -665,7 +674,7 @@ def _start_clock(step: Step) -> None:
     received_on = case.received_on or step.today
     calendar = _calendar(received_on, step.today)
     if clock.is_deemed_accepted(calendar, received_on=received_on, today=step.today):
-        # Source: 行政许可法 第三十二条 — no notice within 5 working days: accepted from receipt.
+        # No notice within 5 working days: accepted from receipt (legal.py names the basis).
         case.accepted_at = _start_of(received_on) if case.supplement_round else case.submitted_at
         case.is_deemed_accepted = True
         step.event["deemed_accepted_from"] = received_on.isoformat()
@@ -694,9 +703,10 @@ def _start_of(day: dt.date) -> dt.datetime:
 # --- per-action appliers (called by transition_case with the row locked) --------------------
 
 
-def _check_complete_form(case: Case) -> None:
-    """A draft was saved with blanks allowed: at submission the form must be complete, and
-    the kind checks it (receiving the stored values: ID numbers in their protected form)."""
+def _check_complete_form(case: Case, *, today: dt.date) -> None:
+    """A draft was saved with blanks allowed: at submission (on `today`, the step's day) the
+    form must be complete, and the kind checks it (receiving the stored values: ID numbers in
+    their protected form)."""
     specs = case.version.field_specs
     missing = missing_required(specs, case.form_data)
     if missing:
@@ -706,7 +716,7 @@ def _check_complete_form(case: Case) -> None:
             code="form_incomplete", field=missing[0].name,
         )
     # A date valid when the draft was saved may have passed since ("from today on").
-    stale = date_bound_errors(specs, case.form_data)
+    stale = date_bound_errors(specs, case.form_data, today=today)
     if stale:
         raise _form_errors(specs, stale)
     kind = _kind_of(case.item)
@@ -719,7 +729,7 @@ def _check_complete_form(case: Case) -> None:
 def _apply_submit(step: Step) -> None:
     case = step.case
     if not step.form_checked:
-        _check_complete_form(case)
+        _check_complete_form(case, today=step.today)
     if case.channel == Channel.ONLINE and case.applicant_id is not None:
         if case.applicant_id == case.registered_by_id and not step.form_checked:
             # A draft saved while the service still took online applications.
@@ -956,11 +966,8 @@ def _decide(step: Step, *, default_outcome: str = "") -> None:
         raise InvalidInput(_("Choose the outcome."), code="outcome_required", field="outcome")
     remedies = str(step.data.get("remedies") or "").strip()
     if outcome == Outcome.NOT_APPROVED and (not step.reason or not remedies):
-        raise InvalidInput(
-            _("A decision not to approve needs the reason and the remedies (administrative "
-              "reconsideration or litigation, with the body and the time limit)."),
-            code="reason_and_remedies_required", field="remedies",
-        )
+        raise InvalidInput(legal.remedies_required_message(case.version.item_type),
+                           code="reason_and_remedies_required", field="remedies")
     case.outcome, case.completed_at = outcome, step.now
     case.decision_reason, case.remedies = step.reason, remedies
     step.fields |= {"outcome", "completed_at", "decision_reason", "remedies"}
@@ -1112,7 +1119,7 @@ def _as_date(value: Any, *, field: str) -> dt.date:
     if isinstance(value, dt.date):
         return value
     try:
-        return dt.date.fromisoformat(str(value))
+        return parse_iso_date(str(value).strip())
     except ValueError:
         raise InvalidInput(_("Enter a date as YYYY-MM-DD."), code="invalid_date",
                            field=field) from None
@@ -1164,8 +1171,11 @@ def supplement(*, case: Case, actor: User, reason: str = "") -> Case:
     return transition_case(case=case, action=action, actor=actor, reason=reason)
 
 
-def accept(*, case: Case, actor: User, reason: str = "") -> Case:
-    return transition_case(case=case, action=Action.ACCEPT, actor=actor, reason=reason)
+def accept(
+    *, case: Case, actor: User, reason: str = "", at: dt.datetime | None = None
+) -> Case:
+    """受理: the promised time limit starts the working day after (`at`: see `_transition`)."""
+    return transition_case(case=case, action=Action.ACCEPT, actor=actor, reason=reason, at=at)
 
 
 def accept_deferred(
@@ -1203,7 +1213,8 @@ def extend(*, case: Case, actor: User, days: int, reason: str) -> Case:
 def complete(
     *, case: Case, actor: User, outcome: str, reason: str = "", remedies: str = ""
 ) -> Case:
-    """办结; not approved needs the reason and the remedies (复议/诉讼)."""
+    """办结; not approved needs the reason and the remedies (legal.py: 复议/诉讼 for every item
+    but a public service)."""
     return transition_case(case=case, action=Action.COMPLETE, actor=actor, reason=reason,
                            outcome=outcome, remedies=remedies)
 
@@ -1339,8 +1350,7 @@ def escalate_transfer(*, transfer: Transfer, reason: str) -> bool:
 
 @transaction.atomic
 def deem_accepted(*, case: Case) -> Case:
-    """No notice within 5 working days — accepted from receipt (行政许可法 第三十二条 for a
-    licence, the GOA's service commitment for every other item)."""
+    """No notice within 5 working days: accepted from the day of receipt (legal.py)."""
     case = _lock(case)
     if case.status != Status.SUBMITTED or case.received_on is None:
         return case
@@ -1353,15 +1363,8 @@ def deem_accepted(*, case: Case) -> Case:
     _start_clock(step)
     case.status = Status.ACCEPTED
     case.save(update_fields=sorted(step.fields | {"status", "updated_at"}))
-    # The law binds licences only; for the GOA's public services the rule is its commitment.
-    if case.version.item_type == ItemType.ADMINISTRATIVE_LICENCE:
-        reason = _("No notice was given within 5 working days of receiving the materials, so "
-                   "the application counts as accepted from %(day)s (行政许可法 第三十二条).")
-    else:
-        reason = _("No notice was given within 5 working days of receiving the materials, so "
-                   "under this agency's service commitment the application counts as accepted "
-                   "from %(day)s.")
-    reason %= {"day": case.received_on.isoformat()}
+    reason = legal.deemed_acceptance_reason(case.version.item_type,
+                                            received_on=case.received_on)
     append_event(case=case, action=SystemEvent.DEEMED_ACCEPTED, actor=None,
                  from_status=Status.SUBMITTED, to_status=Status.ACCEPTED, reason=reason,
                  data=step.event)

@@ -1,7 +1,7 @@
 """The periodic sweep of case clocks (`manage.py sweep_case_clocks`). Idempotent: running it
 twice in a row changes nothing the second time.
 
-1. Deemed acceptance (行政许可法 第三十二条) of cases left without a notice for 5 working days.
+1. Deemed acceptance (legal.py) of cases left without a notice for 5 working days.
 2. 容缺: cases whose deferred materials were not supplied by their deadline are terminated.
 3. Transfers not taken over in time are escalated to the supervising division, once.
 4. Warning levels of running clocks are recomputed in bulk (no history is needed for a level),

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from qinkuaiban.catalogue.forms_spec import DeclarationError, parse_fields
+from qinkuaiban.catalogue.kinds import kind_choices
 from qinkuaiban.catalogue.models import (
     Category,
     Channel,
@@ -21,7 +22,6 @@ from qinkuaiban.catalogue.models import (
     ServiceItemVersion,
     ServiceObject,
 )
-from qinkuaiban.catalogue.presentation import kind_labels
 from qinkuaiban.catalogue.services import EDITABLE_FIELDS
 from qinkuaiban.identity.models import Organisation
 
@@ -279,11 +279,12 @@ class CreateItemForm(forms.Form):
     name = forms.CharField(label=pgettext_lazy("service item", "Name"), max_length=120)
     kind = forms.ChoiceField(
         label=pgettext_lazy("service item", "Kind"), initial="generic",
-        # Called for each form: the kinds the installed apps registered, by their names.
-        choices=lambda: list(kind_labels().items()),
+        # Called for each form: the kinds the installed apps handle, by their names (a kind
+        # whose app is not installed could take no application).
+        choices=kind_choices,
         help_text=gettext_lazy(
-            "Which kind of case handles its applications: a general service unless an app "
-            "provides its own (childcare places, parking, complaints …)."
+            "Which kind of case handles its applications: a general service unless an "
+            "installed app provides its own (complaints, suggestions …)."
         ),
     )
     category = forms.ChoiceField(label=gettext_lazy("Category"), choices=Category.choices)

@@ -60,6 +60,15 @@ KNOWN_KEYS = frozenset(
      *DATE_BOUND_KEYS, "not_before_field"}
 )
 RELATIVE_DATE_RE = re.compile(r"^today(?:\s*([+-])\s*(\d{1,4}))?$")
+ISO_DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def parse_iso_date(text: str) -> datetime.date:
+    """A date written YYYY-MM-DD, nothing else (Python 3.11's fromisoformat also reads 20270101
+    and 2027-W01-1); ValueError otherwise."""
+    if not ISO_DATE_RE.fullmatch(text):
+        raise ValueError(f"not a YYYY-MM-DD date: {text!r}")
+    return datetime.date.fromisoformat(text)
 
 
 @dataclass(frozen=True)
@@ -80,7 +89,7 @@ class DateBound:
             sign, days = relative.groups()
             return cls(days=-int(days) if sign == "-" else int(days or 0))
         try:
-            return cls(fixed=datetime.date.fromisoformat(text))
+            return cls(fixed=parse_iso_date(text))
         except ValueError:
             return None
 
@@ -372,7 +381,7 @@ def _clean_value(spec: FieldSpec, value: Any) -> Any:
         return _json_number(number)
     if spec.type == "date":
         try:
-            return datetime.date.fromisoformat(text).isoformat()
+            return parse_iso_date(text).isoformat()
         except ValueError:
             raise ValueError(_("Enter a date as YYYY-MM-DD.")) from None
     if spec.type == "choice":
@@ -399,7 +408,7 @@ def _as_date(value: Any) -> datetime.date | None:
     if _is_blank(value):
         return None
     try:
-        return datetime.date.fromisoformat(str(value).strip())
+        return parse_iso_date(str(value).strip())
     except ValueError:
         return None
 

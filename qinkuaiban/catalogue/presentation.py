@@ -5,9 +5,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.formats import date_format
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext, pgettext_lazy
+from django.utils.translation import ngettext
 
 from qinkuaiban.catalogue.models import (
     Channel,
@@ -166,30 +165,3 @@ def guide_for(version: ServiceItemVersion) -> Guide:
         badges=badges(version),
     )
 
-
-# Kinds the guide already names whose apps (allocation, facilities) are not installed yet:
-# their services take applications at the window meanwhile, and staff still read what they are.
-PENDING_KIND_LABELS: dict[str, Promise] = {
-    "childcare": pgettext_lazy("case kind", "Childcare place"),
-    "parking": pgettext_lazy("case kind", "Parking permit"),
-    "housing": pgettext_lazy("case kind", "Turnover housing"),
-    "repair": pgettext_lazy("case kind", "Office repair"),
-}
-
-
-def kind_labels() -> dict[str, str]:
-    """Every kind a service may name, slug to translated name: the case kinds the installed
-    apps registered, then the pending ones."""
-    # The registry is filled when the apps are ready; the catalogue sits below the cases app,
-    # so it asks at call time rather than at import.
-    from qinkuaiban.cases.kinds import registered_kinds
-
-    labels = {slug: str(kind.label) for slug, kind in registered_kinds().items()}
-    for slug, label in PENDING_KIND_LABELS.items():
-        labels.setdefault(slug, str(label))
-    return labels
-
-
-def kind_label(slug: str) -> str:
-    """The translated name of one kind; an unknown slug reads as itself."""
-    return kind_labels().get(slug, slug)

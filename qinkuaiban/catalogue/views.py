@@ -27,8 +27,9 @@ from qinkuaiban.catalogue.forms import (
     material_initial,
     materials_from,
 )
+from qinkuaiban.catalogue.kinds import kind_label
 from qinkuaiban.catalogue.models import Category, ServiceItem, ServiceItemVersion
-from qinkuaiban.catalogue.presentation import badges, guide_for, kind_labels
+from qinkuaiban.catalogue.presentation import badges, guide_for
 from qinkuaiban.core.errors import DomainError, NotFound
 from qinkuaiban.core.pagecache import cached_page
 from qinkuaiban.core.pdf import PdfFontMissing
@@ -195,9 +196,8 @@ def manage(request: HttpRequest) -> HttpResponse:
     actor = _editor(request)
     items = list(selectors.items_for_editor(actor=actor))
     drafts = selectors.draft_numbers(items)
-    kinds = kind_labels()
     rows = [{"item": item, "draft_number": drafts.get(item.pk),
-             "kind_label": kinds.get(item.kind, item.kind)} for item in items]
+             "kind_label": kind_label(item.kind)} for item in items]
     return render(request, "catalogue/manage.html", {"rows": rows})
 
 

@@ -24,3 +24,9 @@ class FeedbackConfig(AppConfig):
         register_timeline_source(TimelineSource(
             slug="feedback", for_actor=case_feedback_events,
             for_public=case_feedback_public_steps))
+        from qinkuaiban.cases.prompts import PromptSource, register_prompt_source
+        from qinkuaiban.feedback.selectors import rating_prompts
+
+        # 我的办件 asks for the rating a finished case still waits for (待评价), by this app's
+        # rule, likewise.
+        register_prompt_source(PromptSource(slug="rating", for_cases=rating_prompts))

@@ -11,15 +11,17 @@ Who sees what:
 """
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from qinkuaiban.cases.models import Case, Channel, Status
+from qinkuaiban.cases.prompts import CasePrompt
 from qinkuaiban.cases.selectors import (
     cases_for_actor,
     get_case_by_tracking,
@@ -63,7 +65,7 @@ from qinkuaiban.feedback.rules import (
 )
 from qinkuaiban.feedback.services.evaluations import (
     is_rateable_kind,
-    rating_closes_on,
+    rating_window_end,
     staff_rateable,
 )
 from qinkuaiban.feedback.statistics import (
@@ -126,12 +128,54 @@ class RatingState:
 
 def rating_state(*, case: Case) -> RatingState:
     """The rating window and the ratings given, for a case the caller already fetched."""
-    ratings = {e.rated_object: e for e in Evaluation.objects.filter(case=case)}
-    return RatingState(
-        case=case, invitation=RatingInvitation.objects.filter(case=case).first(),
-        closes_on=rating_closes_on(case), item_rating=ratings.get(RatedObject.ITEM),
-        staff_rating=ratings.get(RatedObject.STAFF), rates_staff=staff_rateable(case),
-    )
+    return _rating_states([case])[case.pk]
+
+
+def _rating_states(cases: Sequence[Case]) -> dict[int, RatingState]:
+    """The rating state of each case, by id, in two queries however many cases there are (the
+    invitations and the ratings given; a case completed without an invitation counts its window
+    from completion)."""
+    ids = [case.pk for case in cases]
+    invitations = {invitation.case_id: invitation
+                   for invitation in RatingInvitation.objects.filter(case_id__in=ids)}
+    given: dict[int, dict[str, Evaluation]] = {}
+    for rating in Evaluation.objects.filter(case_id__in=ids):
+        given.setdefault(rating.case_id, {})[rating.rated_object] = rating
+    states = {}
+    for case in cases:
+        invitation, ratings = invitations.get(case.pk), given.get(case.pk, {})
+        states[case.pk] = RatingState(
+            case=case, invitation=invitation, closes_on=rating_window_end(case, invitation),
+            item_rating=ratings.get(RatedObject.ITEM),
+            staff_rating=ratings.get(RatedObject.STAFF), rates_staff=staff_rateable(case),
+        )
+    return states
+
+
+def cases_awaiting_rating(*, actor: User, cases: Iterable[Case]) -> set[int]:
+    """The ids of the cases among `cases` (read through the cases selectors) that wait for the
+    actor's rating as their applicant (待评价): by the rule of the rating page (RatingState)."""
+    finished = [case for case in cases
+                if case.applicant_id == actor.pk and case.status == Status.COMPLETED
+                and is_rateable_kind(case.kind)]
+    if not finished:
+        return set()
+    return {pk for pk, state in _rating_states(finished).items() if state.may_rate}
+
+
+def rating_prompts(*, actor: User, cases: Sequence[Case]) -> dict[int, CasePrompt]:
+    """待评价 beside each of the actor's cases waiting for their rating, with the link to its
+    rating page (registered with the cases app's list of one's cases, apps.py)."""
+    awaiting = cases_awaiting_rating(actor=actor, cases=cases)
+    return {
+        case.pk: CasePrompt(
+            badge=_("Waiting for your rating"), link_text=_("Rate it now"),
+            link_label=_("Rate it now: %(name)s, case %(number)s")
+            % {"name": case.version.name, "number": case.number},
+            url=reverse("feedback:rate", args=[case.number]),
+        )
+        for case in cases if case.pk in awaiting
+    }
 
 
 def evaluations_of_case(*, case: Case) -> QuerySet[Evaluation]:

@@ -45,7 +45,7 @@ def warning_badge(level: str) -> str:
 
 @register.filter
 def warning_label(level: str, for_staff: bool = False) -> str:
-    """The name of a deadline warning level: `{{ case.warning|warning_label:staff_wording }}`
+    """The name of a deadline warning level: `{{ case.warning|warning_label:is_staff_view }}`
     (the applicant reads 即将到期 where staff read 黄色预警)."""
     return audience.warning_label(level, for_staff=bool(for_staff))
 

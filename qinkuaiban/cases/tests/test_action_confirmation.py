@@ -9,9 +9,10 @@ from django.contrib.messages import get_messages
 from django.test import Client
 from django.urls import reverse
 
+from qinkuaiban.cases import kinds
 from qinkuaiban.cases.forms import ACTION_FORMS, ActionForm, AnswerEnquiryForm, RejectForm
 from qinkuaiban.cases.models import Case, Status
-from qinkuaiban.cases.tests.factories import submit
+from qinkuaiban.cases.tests.factories import make_item, submit
 from qinkuaiban.cases.tests.states import build
 from qinkuaiban.cases.workflow import Action
 from qinkuaiban.catalogue.models import ServiceItem
@@ -99,13 +100,14 @@ def test_the_refusal_ground_starts_empty_and_is_required(
 ) -> None:
     case = submit(item, zhangsan)
     form = RejectForm(case=case, actor=lisi)
-    assert form.fields["ground"].choices[0] == ("", "请选择")  # type: ignore[attr-defined]
+    assert form.fields["ground"].choices[0] == (  # type: ignore[attr-defined]
+        "", "请选择不予受理的法定理由")
     assert form["ground"].value() is None
     body = signed_in(lisi).get(reverse("cases:detail", args=[case.number])).content.decode()
-    assert '<option value="" selected>请选择</option>' in body
+    assert '<option value="" selected>请选择不予受理的法定理由</option>' in body
     response = act(lisi, case, "reject", {"reason": "不符合条件", "confirmed": "on"})
     assert response.status_code == 422
-    assert "请选择不予受理的理由。" in response.content.decode()
+    assert "请选择不予受理的法定理由。" in response.content.decode()
     assert reloaded(case).status == Status.SUBMITTED
 
 
@@ -117,3 +119,72 @@ def test_refusing_with_a_ground_and_the_box_ticked_issues_the_decision(
                                           "reason": "不符合条件", "confirmed": "on"})
     assert [str(m) for m in get_messages(response.wsgi_request)] == ["已作出不予受理决定。"]
     assert reloaded(case).status == Status.REJECTED
+
+
+def test_the_wording_of_refusal_completion_and_visits_reads_as_an_office_writes_it(
+    item: ServiceItem, cast: dict[str, User]
+) -> None:
+    case = build(Status.ACCEPTED, item=item, cast=cast)
+    refusal = RejectForm(case=submit(item, cast["zhangsan"]), actor=cast["lisi"])
+    completion = ACTION_FORMS[Action.COMPLETE](case=case, actor=cast["lisi"])
+    assert "本办件即告关闭" in str(refusal.fields["confirmed"].label)
+    assert "按上述办理结果" in str(completion.fields["confirmed"].label)
+    assert str(ACTION_FORMS[Action.RECORD_VISIT].done_message) == "已登记现场来访。"
+
+
+def test_a_form_that_names_no_message_of_its_own_still_says_the_case_was_updated(
+    item: ServiceItem, zhangsan: User, lisi: User
+) -> None:
+    class Bare(ActionForm):
+        action = Action.END_SPECIAL
+
+    assert Bare(case=submit(item, zhangsan), actor=lisi).done == "办件已更新。"
+
+
+@pytest.fixture
+def drawn(cast: dict[str, User]) -> Any:
+    """A kind with two extra actions: a draw that cannot be undone, and a note that can."""
+    taken: list[str] = []
+
+    def taking(name: str) -> Any:
+        def perform(*, case: Case, **_data: Any) -> Case:
+            taken.append(name)
+            return case
+        return perform
+
+    kind = kinds.CaseKind(slug="draw_test", label="摇号测试", extra_actions=(
+        kinds.ExtraAction(slug="draw_lots", label="摇号", is_available=lambda case, actor: True,
+                          perform=taking("draw"), done_message="已摇号。",
+                          confirmation="摇号结果一经产生即公布，不可撤销。"),
+        kinds.ExtraAction(slug="note_queue", label="登记排队", perform=taking("note"),
+                          is_available=lambda case, actor: True, done_message="已登记排队。"),
+    ))
+    kinds.register(kind)
+    yield taken
+    kinds.unregister(kind.slug)
+
+
+def test_an_extra_action_that_cannot_be_undone_asks_to_tick_its_consequence_first(
+    drawn: list[str], zhangsan: User, lisi: User
+) -> None:
+    case = submit(make_item(kind="draw_test", materials=[]), zhangsan, files=False)
+    body = signed_in(lisi).get(reverse("cases:detail", args=[case.number])).content.decode()
+    assert "摇号结果一经产生即公布，不可撤销。" in body
+    assert 'name="draw_lots-confirmed" required' in body
+    refused = act(lisi, case, "draw_lots", {})
+    assert refused.status_code == 422 and "请勾选确认。" in refused.content.decode()
+    assert drawn == []
+    taken = act(lisi, case, "draw_lots", {"confirmed": "on"})
+    assert [str(m) for m in get_messages(taken.wsgi_request)] == ["已摇号。"]
+    assert drawn == ["draw"]
+
+
+def test_an_extra_action_that_names_no_consequence_is_taken_without_a_box(
+    drawn: list[str], zhangsan: User, lisi: User
+) -> None:
+    case = submit(make_item(kind="draw_test", materials=[]), zhangsan, files=False)
+    body = signed_in(lisi).get(reverse("cases:detail", args=[case.number])).content.decode()
+    assert 'name="note_queue-confirmed"' not in body
+    taken = act(lisi, case, "note_queue", {})
+    assert [str(m) for m in get_messages(taken.wsgi_request)] == ["已登记排队。"]
+    assert drawn == ["note"]

@@ -8,10 +8,15 @@ from django.test import Client
 from django.urls import reverse
 
 from qinkuaiban.cases import services
-from qinkuaiban.cases.models import Case, Status, WarningLevel
+from qinkuaiban.cases.audience import STAFF_ONLY_EVENTS
+from qinkuaiban.cases.events import SystemEvent
+from qinkuaiban.cases.models import Case, Status, Transfer, TransferStatus, WarningLevel
+from qinkuaiban.cases.permissions import is_case_staff
 from qinkuaiban.cases.tests.states import build
 from qinkuaiban.catalogue.models import ServiceItem
-from qinkuaiban.identity.models import User
+from qinkuaiban.identity.models import Organisation, User
+from qinkuaiban.identity.roles import Role
+from qinkuaiban.identity.services import grant_role
 from qinkuaiban.identity.tokens import issue_token
 
 pytestmark = pytest.mark.django_db
@@ -99,3 +104,69 @@ def test_the_public_progress_page_and_api_hide_the_offices_warnings(
     labels = [event["label"] for event in public["events"]]
     assert "受理" in labels and "发出时限预警" not in labels
     assert "受理" in page and not any(term in page for term in STAFF_TERMS)
+
+
+@pytest.fixture
+def escalated_case(red_case: Case, lisi: User, orgs: dict[str, Organisation]) -> Case:
+    """The red case, transferred to the property division and escalated to supervision."""
+    services.transfer(case=red_case, actor=lisi, to_org=orgs["goa-property"],
+                      reason="属房产处职责")
+    transfer = Transfer.objects.get(case=red_case, status=TransferStatus.PENDING)
+    services.escalate_transfer(transfer=transfer, reason="转办未按时接收")
+    return Case.objects.get(pk=red_case.pk)
+
+
+def test_an_applicant_who_is_staff_elsewhere_reads_their_own_case_as_its_applicant(
+    escalated_case: Case, zhangsan: User, orgs: dict[str, Organisation]
+) -> None:
+    grant_role(actor=None, user=zhangsan, organisation=orgs["goa-energy"], role=Role.HANDLER)
+    zhangsan = User.objects.get(pk=zhangsan.pk)
+    assert not is_case_staff(escalated_case, zhangsan)
+    page = signed_in(zhangsan).get(reverse("cases:detail", args=[escalated_case.number]))
+    body = page.content.decode()
+    events = api(zhangsan).get(f"/api/v1/cases/{escalated_case.number}/events").json()
+    assert "已超过承诺时限" in body
+    assert not any(term in body for term in (*STAFF_TERMS, "转办已提请督查部门督办"))
+    assert [e["action"] for e in events if e["action"] in STAFF_ONLY_EVENTS] == [
+        SystemEvent.WARNING_RAISED]
+    assert "转办未按时接收" not in str(events)
+
+
+@pytest.mark.parametrize("member", ["lisi", "wangwu", "sunqi", "zhouba"])
+def test_the_staff_of_the_case_and_its_supervisors_keep_the_offices_terms(
+    escalated_case: Case, cast: dict[str, User], member: str
+) -> None:
+    """The handling division, its head, a leader above it, and the supervising division once
+    the transfer was escalated."""
+    staff = cast[member]
+    assert is_case_staff(escalated_case, staff)
+    events = api(staff).get(f"/api/v1/cases/{escalated_case.number}/events").json()
+    assert {"发出时限预警", "转办已提请督查部门督办"} <= {e["label"] for e in events}
+
+
+def test_staff_of_the_organisation_a_transfer_is_offered_to_read_the_offices_terms(
+    red_case: Case, lisi: User, orgs: dict[str, Organisation], qianjiu: User
+) -> None:
+    assert not is_case_staff(red_case, qianjiu)
+    services.transfer(case=red_case, actor=lisi, to_org=orgs["goa-property"],
+                      reason="属房产处职责")
+    case = Case.objects.get(pk=red_case.pk)
+    assert is_case_staff(case, qianjiu)
+    body = signed_in(qianjiu).get(reverse("cases:detail", args=[case.number])).content.decode()
+    assert "红色预警" in body
+
+
+def test_the_public_progress_page_and_api_say_when_a_case_ran_past_its_promised_limit(
+    red_case: Case,
+) -> None:
+    """Whether a promise is kept is public (承诺践诺): the red warning shows, in the applicant's
+    words, and nothing of whom the sweep told."""
+    response = Client().post(reverse("cases:progress"), {
+        "reference": red_case.number, "code": red_case.verification_code})
+    page = response.content.decode()
+    public = Client().get(f"/api/v1/public/cases/{red_case.number}",
+                          {"code": red_case.verification_code}).json()
+    labels = [event["label"] for event in public["events"]]
+    assert labels.count("已超过承诺时限") == 1 and "即将到期" not in labels
+    assert "已超过承诺时限" in page
+    assert not any(term in page or term in labels for term in STAFF_TERMS)

@@ -1,10 +1,17 @@
+import inspect
 import io
 
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
+from qinkuaiban.audit.models import AuditEntry
+from qinkuaiban.cases import demo
 from qinkuaiban.cases.demo import seed_demo_data
 from qinkuaiban.cases.models import Case, CaseEvent, Status, WarningLevel
 from qinkuaiban.catalogue.demo import seed_demo_data as seed_catalogue
+from qinkuaiban.notifications.models import Message
+from qinkuaiban.workdays.selectors import load_calendar
 
 
 def test_the_demo_seeds_cases_in_several_states_once(cast):
@@ -20,14 +27,49 @@ def test_the_demo_seeds_cases_in_several_states_once(cast):
     assert Case.objects.count() == count
 
 
-def test_the_red_demo_cases_history_is_dated_with_its_submission_and_acceptance(cast):
+def test_the_red_demo_case_was_submitted_and_accepted_six_working_days_ago(cast):
     seed_catalogue(stdout=io.StringIO())
     seed_demo_data(stdout=io.StringIO())
     red = Case.objects.get(idempotency_key="demo-red")
-    assert red.warning == WarningLevel.RED
-    assert timezone.localdate(red.accepted_at) < timezone.localdate()
-    times = dict(CaseEvent.objects.filter(case=red).values_list("action", "created_at"))
-    assert times["submit"] == red.submitted_at and times["accept"] == red.accepted_at
-    assert times["created"] <= red.submitted_at < red.accepted_at
-    assert all(timezone.localdate(moment) == timezone.localdate(red.accepted_at)
-               for moment in times.values())
+    today = timezone.localdate()
+    calendar = load_calendar(start=today, end=today)
+    accepted_on = timezone.localdate(red.accepted_at)
+    assert red.received_on == accepted_on == timezone.localdate(red.submitted_at)
+    assert calendar.is_workday(accepted_on) and calendar.workdays_between(accepted_on, today) == 6
+    assert red.due_on is not None and red.due_on < today
+    assert red.warning == red.warning_notified == WarningLevel.RED
+
+
+def test_the_red_demo_cases_history_audit_and_messages_carry_when_they_were_written(cast):
+    """The services were told when the case was submitted and accepted; nothing moved the
+    clock, so every record written says when it was written."""
+    seed_catalogue(stdout=io.StringIO())
+    started = timezone.now()
+    seed_demo_data(stdout=io.StringIO())
+    red = Case.objects.get(idempotency_key="demo-red")
+    events = CaseEvent.objects.filter(case=red)
+    audit = AuditEntry.objects.filter(target_type="cases.case", target_id=str(red.pk))
+    messages = Message.objects.filter(target_type="cases.case", target_id=str(red.pk))
+    assert {"created", "submit", "accept", "warning_raised"} <= set(
+        events.values_list("action", flat=True))
+    assert audit.exists() and messages.exists()
+    written = [*events.values_list("created_at", flat=True),
+               *audit.values_list("occurred_at", flat=True),
+               *messages.values_list("created_at", flat=True)]
+    assert min(written) >= started
+
+
+def test_the_red_demo_cases_applicant_reads_that_it_is_past_the_promised_limit(cast):
+    seed_catalogue(stdout=io.StringIO())
+    seed_demo_data(stdout=io.StringIO())
+    red = Case.objects.get(idempotency_key="demo-red")
+    client = Client()
+    client.force_login(cast["zhaoliu"])
+    body = client.get(reverse("cases:detail", args=[red.number])).content.decode()
+    history = body[body.index('<ol class="timeline">'):]
+    assert "已超过承诺时限" in history
+
+
+def test_the_demo_seeding_never_moves_the_clock():
+    source = inspect.getsource(demo)
+    assert "mock" not in source and "patch" not in source

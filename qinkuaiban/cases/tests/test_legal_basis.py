@@ -1,7 +1,9 @@
-"""Notices cite the law that applies to the item (notices.py): 行政许可法 第三十二条 and the
-right to 行政复议/行政诉讼 for an administrative licence only; a public service of the GOA cites
-its own service commitment and names the complaint phone. The 5-working-day check period is a
-staff deadline, never the applicant's expectation next to a shorter promise."""
+"""Notices and decisions rest on the law that applies to the item's type (legal.py):
+行政许可法 第三十二条 for an administrative licence only, cited by nothing else; the right to
+行政复议/行政诉讼 for every type but a plain public service, which names a review by the agency and
+its complaint phone instead; nothing cites a commitment the guide does not publish. The
+5-working-day check period is a staff deadline, never the applicant's expectation next to a
+shorter promise."""
 
 import datetime as dt
 import subprocess
@@ -12,11 +14,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from qinkuaiban.cases import services
-from qinkuaiban.cases.models import Case, CaseEvent, Status
+from qinkuaiban.cases.forms import CompleteForm, RejectForm
+from qinkuaiban.cases.models import Case, CaseEvent, Outcome, Status
 from qinkuaiban.cases.notices import get_notice, render_notice
 from qinkuaiban.cases.tests.factories import make_item, submit
 from qinkuaiban.cases.tests.states import build
 from qinkuaiban.catalogue.models import ItemType, ServiceItem
+from qinkuaiban.core.errors import InvalidInput
 from qinkuaiban.identity.models import User
 
 pytestmark = pytest.mark.django_db
@@ -47,13 +51,14 @@ def one_day_item(cast: dict[str, User]) -> ServiceItem:
     return make_item(content={"legal_days": 3, "promised_days": 1})
 
 
-def test_a_public_service_supplement_notice_cites_the_goas_commitment_not_the_licensing_law(
+def test_a_public_service_supplement_notice_cites_neither_the_licensing_law_nor_a_commitment(
     item: ServiceItem, cast: dict[str, User]
 ) -> None:
     assert item.current_version is not None
     assert item.current_version.item_type == ItemType.PUBLIC_SERVICE
     text = notice_text(build(Status.AWAITING_SUPPLEMENT, item=item, cast=cast), "supplement")
-    assert "按照本机关一次性告知服务承诺" in text and LAW not in text
+    assert "现一次性告知需要补正的全部内容如下" in text
+    assert LAW not in text and "承诺" not in text
 
 
 def test_a_licence_supplement_notice_cites_article_32(
@@ -71,29 +76,73 @@ def test_a_public_service_refusal_names_the_complaint_phone_not_reconsideration(
     assert "行政复议" not in text and "行政诉讼" not in text
 
 
-def test_an_administrative_confirmation_refusal_keeps_reconsideration_and_litigation(
-    cast: dict[str, User]
-) -> None:
-    confirmation = make_item(content={"item_type": ItemType.ADMINISTRATIVE_CONFIRMATION})
-    text = notice_text(build(Status.REJECTED, item=confirmation, cast=cast), "rejection")
-    assert "行政复议" in text and "行政诉讼" in text and LAW not in text
-
-
-@pytest.mark.parametrize(("item_type", "cited", "on_notice"), [
-    (ItemType.PUBLIC_SERVICE, "按照本机关服务承诺", "按照本机关服务承诺"),
-    (ItemType.ADMINISTRATIVE_LICENCE, "行政许可法第三十二条",
-     "《中华人民共和国行政许可法》第三十二条"),
+@pytest.mark.parametrize("item_type", [
+    ItemType.ADMINISTRATIVE_CONFIRMATION, ItemType.ADMINISTRATIVE_PAYMENT, ItemType.OTHER,
 ])
-def test_deemed_acceptance_cites_the_rule_that_applies_to_the_item(
-    item_type: str, cited: str, on_notice: str, cast: dict[str, User], zhangsan: User
+def test_every_refusal_but_a_public_services_keeps_reconsideration_and_litigation(
+    item_type: str, cast: dict[str, User]
 ) -> None:
+    typed = make_item(content={"item_type": item_type})
+    text = notice_text(build(Status.REJECTED, item=typed, cast=cast), "rejection")
+    assert "行政复议" in text and "行政诉讼" in text
+    assert LAW not in text and "监督投诉电话" not in text
+
+
+@pytest.mark.parametrize("item_type", [ItemType.ADMINISTRATIVE_PAYMENT, ItemType.OTHER])
+def test_a_payment_or_other_item_cites_no_licensing_law_on_its_notices(
+    item_type: str, cast: dict[str, User]
+) -> None:
+    typed = make_item(content={"item_type": item_type})
+    text = notice_text(build(Status.AWAITING_SUPPLEMENT, item=typed, cast=cast), "supplement")
+    assert LAW not in text and "承诺" not in text
+
+
+@pytest.mark.parametrize(("item_type", "reconsideration"), [
+    (ItemType.PUBLIC_SERVICE, False), (ItemType.ADMINISTRATIVE_LICENCE, True),
+    (ItemType.ADMINISTRATIVE_PAYMENT, True), (ItemType.OTHER, True),
+])
+def test_a_decision_not_to_approve_without_remedies_names_the_remedies_of_the_items_type(
+    item_type: str, reconsideration: bool, cast: dict[str, User]
+) -> None:
+    case = build(Status.ACCEPTED, item=make_item(content={"item_type": item_type}), cast=cast)
+    with pytest.raises(InvalidInput) as refused:
+        services.complete(case=case, actor=cast["lisi"], outcome=Outcome.NOT_APPROVED,
+                          reason="不符合条件")
+    message = refused.value.message
+    assert refused.value.code == "reason_and_remedies_required"
+    assert ("行政复议" in message) == reconsideration
+    assert ("复核" in message) == (not reconsideration)
+
+
+@pytest.mark.parametrize(("item_type", "help_says"), [
+    (ItemType.PUBLIC_SERVICE, "复核"), (ItemType.OTHER, "复议机关"),
+])
+def test_the_remedies_help_of_the_completion_and_refusal_forms_follows_the_items_type(
+    item_type: str, help_says: str, cast: dict[str, User]
+) -> None:
+    case = build(Status.ACCEPTED, item=make_item(content={"item_type": item_type}), cast=cast)
+    for form_class in (CompleteForm, RejectForm):
+        form = form_class(case=case, actor=cast["lisi"])
+        assert help_says in str(form.fields["remedies"].help_text)
+
+
+@pytest.mark.parametrize("item_type", [
+    ItemType.PUBLIC_SERVICE, ItemType.OTHER, ItemType.ADMINISTRATIVE_LICENCE,
+])
+def test_deemed_acceptance_cites_the_law_for_a_licence_and_nothing_unpublished_otherwise(
+    item_type: str, cast: dict[str, User], zhangsan: User
+) -> None:
+    licence = item_type == ItemType.ADMINISTRATIVE_LICENCE
     case = submit(make_item(content={"item_type": item_type}), zhangsan)
     three_weeks_ago = timezone.localdate() - dt.timedelta(days=21)
     Case.objects.filter(pk=case.pk).update(received_on=three_weeks_ago)
     case = services.deem_accepted(case=case)
     reason = CaseEvent.objects.get(case=case, action="deemed_accepted").reason
-    assert cited in reason and (LAW in reason) == (item_type == ItemType.ADMINISTRATIVE_LICENCE)
-    assert on_notice in notice_text(case, "acceptance")
+    notice = notice_text(case, "acceptance")
+    assert "即为受理" in reason and "即为受理" in notice
+    assert ("行政许可法第三十二条" in reason) == licence
+    assert ("《中华人民共和国行政许可法》第三十二条" in notice) == licence
+    assert "承诺" not in reason and "服务承诺" not in notice
 
 
 def test_the_applicant_is_not_told_of_five_days_next_to_a_one_day_promise(
@@ -122,3 +171,16 @@ def test_the_submitted_page_promises_no_five_day_check(
     body = signed_in(zhangsan).get(reverse("cases:submitted", args=[case.number]))
     assert "服务窗口将审查您的材料" in body.content.decode()
     assert "5个工作日" not in body.content.decode()
+
+
+@pytest.mark.parametrize(("promised", "english"), [
+    (1, "The promised 1 working day counts"), (3, "The promised 3 working days count"),
+])
+def test_the_promise_reads_in_the_singular_for_one_working_day(
+    promised: int, english: str, zhangsan: User
+) -> None:
+    case = submit(make_item(content={"legal_days": 5, "promised_days": promised}), zhangsan)
+    client = signed_in(zhangsan)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    body = client.get(reverse("cases:detail", args=[case.number])).content.decode()
+    assert english in body

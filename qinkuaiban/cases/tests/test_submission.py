@@ -142,6 +142,24 @@ def test_a_draft_whose_date_has_passed_since_it_was_saved_is_refused_at_submissi
     assert services.transition_case(case=draft, action="submit", actor=zhangsan).number
 
 
+def test_a_drafts_dates_are_checked_against_the_day_of_the_submission_step(zhangsan):
+    """The step's day, the one its dates and clock use (`at` moves it), not a second clock."""
+    meeting = make_item(content={"form_fields": [
+        {"name": "meeting_date", "label": "会议日期", "type": "date", "required": True,
+         "not_after": "today+1"}]})
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    draft = services.submit_case(actor=zhangsan, item=meeting, submit=False,
+                                 form={"meeting_date": tomorrow.isoformat()},
+                                 files=material_files(meeting))
+
+    with pytest.raises(InvalidInput) as refused:
+        services.transition_case(case=draft, action="submit", actor=zhangsan,
+                                 at=timezone.now() - dt.timedelta(days=3))
+
+    assert refused.value.field == "meeting_date"
+    assert services.transition_case(case=draft, action="submit", actor=zhangsan).number
+
+
 def test_a_draft_saved_at_once_is_checked_in_full_when_submitted_at_once(item, zhangsan):
     with pytest.raises(InvalidInput) as refused:
         services.submit_case(actor=zhangsan, item=item, form={}, files=material_files(item))

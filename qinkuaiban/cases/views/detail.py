@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from qinkuaiban.cases import selectors, services
-from qinkuaiban.cases.audience import reads_staff_wording
 from qinkuaiban.cases.forms import ActionForm, ExtraActionForm, UploadForm, action_form_class
 from qinkuaiban.cases.kinds import ENQUIRY, ExtraAction, UnknownCaseKind, get_kind
 from qinkuaiban.cases.models import (
@@ -24,7 +23,12 @@ from qinkuaiban.cases.models import (
     Visit,
 )
 from qinkuaiban.cases.notices import notices_of
-from qinkuaiban.cases.permissions import CASE_ROLES, parties_for, pending_transfer
+from qinkuaiban.cases.permissions import (
+    CASE_ROLES,
+    is_case_staff,
+    parties_for,
+    pending_transfer,
+)
 from qinkuaiban.cases.views._common import actor_of, case_or_404, is_htmx
 from qinkuaiban.core.errors import DomainError, NotFound
 from qinkuaiban.identity.models import User
@@ -65,8 +69,9 @@ def case_context(request: HttpRequest, case: Case, actor: User, *,
     if bound is not None and bound not in forms:
         # The action is no longer open to the actor: still show the refusal next to it.
         forms.insert(0, bound)
-    is_case_staff = bool(parties_for(case, actor) & CASE_ROLES)
-    may_upload = is_case_staff and case.is_open
+    case_staff = is_case_staff(case, actor)
+    # Files are added by those who work the case (services.add_attachment's rule).
+    may_upload = case.is_open and bool(parties_for(case, actor) & CASE_ROLES)
     explanation = selectors.clock_explanation(case=case)
     return {
         "case": case,
@@ -88,9 +93,9 @@ def case_context(request: HttpRequest, case: Case, actor: User, *,
         "door_visits": list(DoorToDoorVisit.objects.filter(case=case)
                             .select_related("proposed_by", "confirmed_by", "recorded_by")),
         "notices": notices_of(case),
-        "is_staff_view": is_case_staff,
-        "staff_wording": reads_staff_wording(actor),
-        "review_deadline": selectors.review_deadline(case=case) if is_case_staff else None,
+        # The office's view and terms for the case's staff, the applicant's for everyone else.
+        "is_staff_view": case_staff,
+        "review_deadline": selectors.review_deadline(case=case) if case_staff else None,
         "upload_form": upload or (UploadForm(case=case) if may_upload else None),
         "is_enquiry": case.kind == ENQUIRY.slug,
     }

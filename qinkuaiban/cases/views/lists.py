@@ -1,6 +1,5 @@
 """Lists of cases: "My cases" for applicants and the work queue for staff."""
 
-from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -14,19 +13,17 @@ from django.views.decorators.http import require_safe
 
 from qinkuaiban.cases import selectors
 from qinkuaiban.cases.forms import QueueFilterForm
-from qinkuaiban.cases.models import Case, Status, WarningLevel
+from qinkuaiban.cases.models import Status, WarningLevel
 from qinkuaiban.cases.permissions import is_staff
+from qinkuaiban.cases.prompts import prompts_for
 from qinkuaiban.cases.views._common import actor_of, is_htmx, staff_of
 from qinkuaiban.cases.workflow import CLOSED_STATUSES, OPEN_STATUSES
 from qinkuaiban.catalogue.models import ServiceItem
-from qinkuaiban.feedback.models import Evaluation, RatingInvitation
-from qinkuaiban.feedback.rules import RatedObject
-from qinkuaiban.feedback.selectors import RatingState
-from qinkuaiban.feedback.services.evaluations import staff_rateable
 
 MINE_PER_PAGE = 20
 QUEUE_PER_PAGE = 25
-# What a row of "My cases" shows (cases/mine.html).
+# What a row of "My cases" shows (cases/mine.html), and what the apps' prompts read of a case
+# (kind, channel and responsible: whether and whom it is rated for).
 MINE_COLUMNS = (
     "number", "status", "outcome", "due_on", "due_provisional", "warning", "completed_at",
     "created_at", "updated_at", "applicant", "registered_by", "version__name",
@@ -81,33 +78,13 @@ def mine(request: HttpRequest) -> HttpResponse:
     page = KnownCountPaginator(cases.order_by("-created_at", "-pk"), MINE_PER_PAGE,
                                count=counts[show or "all"]).get_page(request.GET.get("page"))
     waiting = list(selectors.waiting_intakes_for(actor=actor)[:20]) if not show else []
+    listed = list(page.object_list)
+    # What other apps ask of the applicant about these cases (待评价), each app by its own rule.
+    prompts = prompts_for(actor=actor, cases=listed)
     return render(request, "cases/mine.html", {
         "page_obj": page, "show": show, "counts": counts, "waiting": waiting,
-        "to_rate": awaiting_rating(page.object_list),
+        "rows": [(case, prompts.get(case.pk, [])) for case in listed],
     })
-
-
-def awaiting_rating(cases: Iterable[Case]) -> set[int]:
-    """The completed cases among `cases` (the applicant's own) still waiting for their
-    applicant's rating (待评价), by the feedback app's own rule (RatingState), read in two
-    queries whatever their number: their invitations to rate and the ratings given."""
-    completed = {case.pk: case for case in cases if case.status == Status.COMPLETED}
-    if not completed:
-        return set()
-    invitations = {invitation.case_id: invitation for invitation in
-                   RatingInvitation.objects.filter(case_id__in=completed)}
-    given: dict[int, dict[str, Evaluation]] = {}
-    for rating in Evaluation.objects.filter(case_id__in=list(invitations)).only(
-            "case_id", "rated_object"):
-        given.setdefault(rating.case_id, {})[rating.rated_object] = rating
-    # A case is asked about once its invitation exists (the feedback app opens it on completion).
-    return {
-        pk for pk, invitation in invitations.items()
-        if RatingState(case=completed[pk], invitation=invitation, closes_on=invitation.expires_on,
-                       item_rating=given.get(pk, {}).get(RatedObject.ITEM),
-                       staff_rating=given.get(pk, {}).get(RatedObject.STAFF),
-                       rates_staff=staff_rateable(completed[pk])).may_rate
-    }
 
 
 @login_required

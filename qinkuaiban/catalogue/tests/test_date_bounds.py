@@ -215,3 +215,15 @@ def test_today_is_the_day_in_asia_shanghai_not_in_utc(monkeypatch, settings):
     monkeypatch.setattr(timezone, "now", lambda: late_evening_utc)
 
     assert today_here() == datetime.date(2026, 11, 30)
+
+
+@pytest.mark.parametrize("written", ["20270101", "2027-W01-1", "2027-001", "２０２７-０１-０１"])
+def test_a_date_not_written_yyyy_mm_dd_is_refused_in_a_form_and_in_a_bound(settings, written):
+    settings.LANGUAGE_CODE = "en"
+    fields = parse_fields([{"name": "a", "label": "甲", "type": "date", "required": True}])
+
+    clean, errors = validate_form_data(fields, {"a": written}, today=TODAY)
+
+    assert errors == {"a": ["Enter a date as YYYY-MM-DD."]} and "a" not in clean
+    with pytest.raises(DeclarationError):
+        parse_fields([{"name": "a", "label": "甲", "type": "date", "not_after": written}])

@@ -1,14 +1,18 @@
-"""Staff read a service's kind by its name (托幼园位, 一般服务事项), never by its code."""
+"""Staff read a service's kind by its name (托幼园位, 一般服务事项), never by its code; a new
+service names only a kind some installed app handles (catalogue/kinds.py, filled by the cases
+app's registry: the catalogue never imports the cases app)."""
 
 import io
 import re
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
 
+from qinkuaiban.cases.kinds import registered_kinds
 from qinkuaiban.catalogue.demo import seed_demo_data
+from qinkuaiban.catalogue.kinds import PENDING_KIND_LABELS, kind_choices, kind_label
 from qinkuaiban.catalogue.models import ServiceItem
-from qinkuaiban.catalogue.presentation import kind_label, kind_labels
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -47,9 +51,48 @@ def test_the_new_service_form_offers_kinds_by_name(client, db, wangwu):
 
     body = client.get(reverse("catalogue:create")).content.decode()
 
-    for slug, name in kind_labels().items():
+    for slug, name in kind_choices():
         assert re.search(rf'<option value="{slug}"( selected)?>{name}</option>', body), slug
     assert "generic, enquiry" not in body
+
+
+def test_the_new_service_form_offers_exactly_the_kinds_an_installed_app_handles(
+    client, db, wangwu
+):
+    client.force_login(wangwu)
+
+    body = client.get(reverse("catalogue:create")).content.decode()
+
+    offered = set(re.findall(r'<option value="([a-z_-]+)"', body[body.index('name="kind"'):]
+                             .split("</select>")[0]))
+    assert offered == set(registered_kinds())
+    for slug in PENDING_KIND_LABELS:
+        assert slug not in offered and f">{kind_label(slug)}</option>" not in body
+
+
+def test_a_kind_whose_app_is_not_installed_cannot_be_chosen_for_a_new_service(
+    client, orgs, wangwu
+):
+    client.force_login(wangwu)
+
+    response = client.post(reverse("catalogue:create"), {
+        "code": "QKB-TY-009", "name": "托幼园位申请", "kind": "childcare",
+        "category": "logistics", "handling_org": orgs["goa-service-centre"].pk,
+        "conditions": "在职人员。", "legal_days": "5", "promised_days": "2",
+        "complaint_phone": "0791-88009999",
+    })
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["kind"]
+    assert not ServiceItem.objects.filter(code="QKB-TY-009").exists()
+
+
+def test_the_catalogue_imports_nothing_of_the_apps_above_it():
+    catalogue_app = Path(__file__).resolve().parents[1]
+    importing = [str(path.relative_to(catalogue_app)) for path in catalogue_app.rglob("*.py")
+                 if "tests" not in path.parts
+                 and any(f"qinkuaiban.{app}" in path.read_text() for app in ("cases", "feedback"))]
+    assert importing == []
 
 
 def test_the_new_service_form_refuses_a_kind_no_app_handles(client, orgs, wangwu):

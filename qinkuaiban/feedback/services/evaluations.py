@@ -62,7 +62,11 @@ def invite_rating(*, case: Case) -> RatingInvitation | None:
 
 def rating_closes_on(case: Case) -> dt.date | None:
     """The last day the case may be rated (the invitation's, else counted from completion)."""
-    invitation = RatingInvitation.objects.filter(case=case).first()
+    return rating_window_end(case, RatingInvitation.objects.filter(case=case).first())
+
+
+def rating_window_end(case: Case, invitation: RatingInvitation | None) -> dt.date | None:
+    """`rating_closes_on` for a case whose invitation (or its absence) was read already."""
     if invitation is not None:
         return invitation.expires_on
     if case.completed_at is None:

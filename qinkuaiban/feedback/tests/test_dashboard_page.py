@@ -4,6 +4,7 @@ row, each figure next to its label; on a desktop they stay tables."""
 import re
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -82,3 +83,33 @@ def test_the_statistics_page_runs_a_fixed_number_of_queries(
 
     assert response.status_code == 200
     assert response.content.decode().count("测试服务") == 5
+
+
+@pytest.mark.parametrize(("query", "shown"), [
+    ({"page": "2"}, None), ({"month": "不是月份"}, None), ({"month": ""}, None),
+    ({"month": "2026-03", "page": "2"}, "2026-03"),
+])
+def test_the_month_picker_always_shows_the_month_the_figures_are_for(
+    client, kinds, wangwu, query, shown
+):
+    sign_in(client, wangwu)
+    month = shown or timezone.localdate().strftime("%Y-%m")
+
+    response = client.get(reverse("feedback:statistics"), query)
+
+    assert response.context["month"].strftime("%Y-%m") == month
+    assert re.search(rf'<input type="month" name="month" value="{month}"',
+                     response.content.decode())
+
+
+def test_the_totals_follow_the_tables_at_the_shared_phone_breakpoint(board):
+    """One breakpoint with the shared stylesheet's .table-stack, and its .stack for spacing."""
+    shared = (settings.BASE_DIR / "qinkuaiban/web/static/web/qkb.css").read_text()
+    own = (settings.BASE_DIR / "qinkuaiban/feedback/static/feedback/feedback.css").read_text()
+    stacking = re.search(r"@media \(max-width: (\d+rem)\) \{\s*\.table-wrap:has\(> \.table-stack\)",
+                         shared)
+    assert stacking is not None
+    totals = own[own.index("@media"):own.index("dl.meta.stats-total")]
+    assert f"(max-width: {stacking.group(1)})" in totals
+    assert "stats-sections" not in own + board
+    assert '<div class="stack">\n<section class="stack" aria-labelledby="total-title">' in board

@@ -18,10 +18,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     if not selectors.may_see_dashboard(actor):
         raise PermissionDenied
-    today = timezone.localdate()
-    # Unbound, the picker shows the month the figures are for (this one).
-    form = MonthForm(request.GET or None, initial={"month": today.strftime("%Y-%m")})
-    month = form.month_start(today)
+    month = MonthForm(request.GET).month_start(timezone.localdate())
+    # The picker shows the month the figures are for, whatever else the address holds (this
+    # month when none or an unreadable one was asked for).
+    form = MonthForm({"month": f"{month:%Y-%m}"})
     return render(request, "feedback/dashboard.html", {
         "form": form, "month": month, "board": selectors.dashboard_for(actor=actor, month=month),
     })
