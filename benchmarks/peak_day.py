@@ -159,6 +159,11 @@ def prepare(applicants: int, plan_path: str, intake: str) -> None:
         "year": timezone.localdate().year,
     }
     Path(plan_path).write_text(json.dumps(plan, ensure_ascii=False), encoding="utf-8")
+    # A database filled a moment ago has no planner statistics until autovacuum comes round
+    # (a minute or more, in the middle of the first phase); a production one has months of
+    # them. As after any bulk load, gather them now.
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
     print_json({"prepared": len(people), "handlers": len(handlers)})
 
 
