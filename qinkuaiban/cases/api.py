@@ -22,6 +22,7 @@ from pydantic import model_validator
 
 from qinkuaiban.cases import intake, ratelimit, selectors, services
 from qinkuaiban.cases.audience import public_event_label
+from qinkuaiban.cases.events import happened_at
 from qinkuaiban.cases.kinds import UnknownCaseKind, get_kind
 from qinkuaiban.cases.models import Case, Intake
 from qinkuaiban.cases.permissions import with_action_data
@@ -517,7 +518,7 @@ def public_case(
         "handling_org": case.handling_org.name,
         # The same steps, in the same words, as the public progress page.
         "events": [
-            {"label": label, "to_status": e.to_status, "created_at": e.created_at}
+            {"label": label, "to_status": e.to_status, "created_at": happened_at(e)}
             for e in selectors.case_events(case=case)
             if (label := public_event_label(e)) is not None
         ],

@@ -1,6 +1,7 @@
 """The case history: appending one event, and the names of events that are not workflow actions
 (deemed acceptance, escalation, recomputed due dates, …)."""
 
+import datetime as dt
 import json
 from typing import Any
 
@@ -33,6 +34,24 @@ def event_label(action: str) -> str:
 def _plain(data: dict[str, Any]) -> dict[str, Any]:
     plain: dict[str, Any] = json.loads(json.dumps(data, cls=DjangoJSONEncoder))
     return plain
+
+
+# The moment a step dated earlier than it was written took place (`_transition`'s `at`: a
+# queued application registered minutes after it was received, the demo's overdue case). The
+# entry keeps `created_at`, the moment it was written, as an append-only record must; the
+# timelines tell the step at the moment it happened.
+DATED = "dated"
+
+
+def happened_at(event: CaseEvent) -> dt.datetime:
+    """When the step an entry records took place: its `dated` moment, else when written."""
+    dated = event.data.get(DATED) if isinstance(event.data, dict) else None
+    if isinstance(dated, str):
+        try:
+            return dt.datetime.fromisoformat(dated)
+        except ValueError:
+            pass
+    return event.created_at
 
 
 def append_event(

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from qinkuaiban.cases import clock
 from qinkuaiban.cases.audience import event_label_for
 from qinkuaiban.cases.codes import RECEIPT_LENGTH, looks_like_code
+from qinkuaiban.cases.events import happened_at
 from qinkuaiban.cases.kinds import (
     UnknownCaseKind,
     get_kind,
@@ -345,7 +346,7 @@ def case_timeline_for_actor(*, case: Case, actor: User) -> list[TimelineEntry]:
     page and the API): its history merged with what other apps register, each of which decides
     what this actor may see of its own entries."""
     return case_timeline(case=case, actor=actor, own=[
-        TimelineEntry(at=event.created_at, label=label,
+        TimelineEntry(at=happened_at(event), label=label,
                       by=str(event.actor) if event.actor is not None else "", text=event.reason)
         for event, label in case_events_for_actor(case=case, actor=actor)
     ])

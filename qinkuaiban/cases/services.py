@@ -23,7 +23,7 @@ from qinkuaiban.cases.codes import (
     random_code,
 )
 from qinkuaiban.cases.conf import setting
-from qinkuaiban.cases.events import SystemEvent, append_event, new_event
+from qinkuaiban.cases.events import DATED, SystemEvent, append_event, new_event
 from qinkuaiban.cases.kinds import CaseKind, UnknownCaseKind, get_kind, takes_online_applications
 from qinkuaiban.cases.models import (
     ONE_RELATED,
@@ -564,7 +564,8 @@ def _transition(
     received when it was queued, and the demo's overdue case was submitted and accepted days
     ago. The case's own dates and its clock follow `at` (submitted, received, accepted, due);
     its history entry, its audit entry and the messages it sends carry the moment they are
-    written, as an append-only record must."""
+    written, as an append-only record must, and the entry says when the step happened
+    (`events.DATED`, which the timelines show)."""
     row = TRANSITIONS[action]
     parties = parties_for(case, actor, transfer=transfer)
     if anonymous and actor is None and action == Action.SUBMIT and case.applicant_id is None:
@@ -590,6 +591,8 @@ def _transition(
                 now=now, transfer=transfer, fields=set(), event={}, after=[],
                 form_checked=form_checked)
     APPLY[action](step)
+    if at is not None:
+        step.event[DATED] = at.isoformat()
     if row.target is not None and row.target != case.status:
         case.status = row.target
         step.fields.add("status")

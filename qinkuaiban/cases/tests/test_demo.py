@@ -9,6 +9,7 @@ from qinkuaiban.audit.models import AuditEntry
 from qinkuaiban.cases import demo
 from qinkuaiban.cases.demo import seed_demo_data
 from qinkuaiban.cases.models import Case, CaseEvent, Status, WarningLevel
+from qinkuaiban.cases.selectors import case_timeline_for_actor
 from qinkuaiban.catalogue.demo import seed_demo_data as seed_catalogue
 from qinkuaiban.notifications.models import Message
 from qinkuaiban.workdays.selectors import load_calendar
@@ -57,6 +58,10 @@ def test_the_red_demo_cases_history_audit_and_messages_carry_when_they_were_writ
                *audit.values_list("occurred_at", flat=True),
                *messages.values_list("created_at", flat=True)]
     assert min(written) >= started
+    # …and the case's timeline tells each step on the day it happened.
+    timeline = case_timeline_for_actor(case=red, actor=cast["zhaoliu"])
+    assert [e.at for e in timeline if e.label in {"提交", "受理"}] == [red.submitted_at,
+                                                                   red.accepted_at]
 
 
 def test_the_red_demo_cases_applicant_reads_that_it_is_past_the_promised_limit(cast):

@@ -13,7 +13,9 @@ from django.utils import timezone
 
 from qinkuaiban.audit.models import AuditEntry
 from qinkuaiban.cases import intake
+from qinkuaiban.cases.events import happened_at
 from qinkuaiban.cases.models import Attachment, Case, CaseEvent, Intake, IntakeStatus, Status
+from qinkuaiban.cases.selectors import case_timeline_for_actor
 from qinkuaiban.cases.tests.factories import pdf
 from qinkuaiban.cases.tests.test_api import api
 from qinkuaiban.catalogue import services as catalogue_services
@@ -64,6 +66,12 @@ def test_a_received_application_is_registered_as_one_case_dated_when_received(
         stored)
     actions = list(CaseEvent.objects.filter(case=case).values_list("action", flat=True))
     assert actions == ["created", "submit"]
+    # The history entry was written at registration and tells the submission at its time.
+    submitted = CaseEvent.objects.get(case=case, action="submit")
+    assert submitted.created_at > case.submitted_at
+    assert happened_at(submitted) == case.submitted_at
+    timeline = case_timeline_for_actor(case=case, actor=zhangsan)
+    assert [e.at for e in timeline if e.label == "提交"] == [case.submitted_at]
     entry = AuditEntry.objects.get(action="cases.case_submitted", target_id=str(case.pk))
     assert entry.changes["receipt"] == received.receipt
     told = Message.objects.get(recipient=zhangsan, kind="cases.intake_registered")

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from qinkuaiban.cases import ratelimit, selectors
 from qinkuaiban.cases.audience import public_event_label
-from qinkuaiban.cases.events import SystemEvent
+from qinkuaiban.cases.events import SystemEvent, happened_at
 from qinkuaiban.cases.forms import ProgressForm, VerifyForm
 from qinkuaiban.cases.models import Case, Status
 from qinkuaiban.cases.notices import find_notice, issuing_bodies
@@ -33,7 +33,7 @@ def public_history(case: Case) -> list[TimelineEntry]:
     """The history without form data and with no more about staff than their names, in the
     applicant's words (audience.py)."""
     return [
-        TimelineEntry(at=event.created_at, label=label,
+        TimelineEntry(at=happened_at(event), label=label,
                       by=event.actor.real_name if event.actor is not None else "",
                       text=event.reason if event.action in REASONS_SHOWN else "")
         for event in selectors.case_events(case=case)
