@@ -12,7 +12,9 @@ Rules:
   counts as accepted from the day they were received (行政许可法 第三十二条 for a licence, the
   platform's practice for every other item: legal.py).
 - Warning levels: red once the due date has passed; yellow when at most N working days are left
-  or at least P % of the limit has been used (settings, see conf.py); normal otherwise.
+  or at least P % of the limit has been used (settings, see conf.py); normal otherwise. A clock
+  that has not used a day of its limit is never yellow: a one-day promise would otherwise be
+  "near its deadline" from the moment it was accepted, and a warning on every case is noise.
 """
 
 import datetime as dt
@@ -84,7 +86,7 @@ def warning_level(
     if today > due_on:
         return "red"
     left = calendar.workdays_between(today, due_on)
-    if left <= yellow_days_left:
+    if left <= yellow_days_left and (limit_days <= 0 or left < limit_days):
         return "yellow"
     if limit_days > 0 and (limit_days - left) * 100 >= yellow_used_percent * limit_days:
         return "yellow"

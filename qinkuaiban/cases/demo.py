@@ -83,7 +83,11 @@ def seed_demo_data(*, stdout: TextIO) -> None:
     # The red case was submitted and accepted six working days ago, so it is overdue today: the
     # services date it so (`at`), its history and audit entries say when they were written.
     red_day = _working_days_ago(6)
-    backdated = {"demo-red": _moment(red_day, dt.time(9, 0))}
+    # The yellow case was accepted on the working day before today, so today is the last day
+    # of its one-day promise (on a day off no one-day case is near its deadline).
+    yellow_day = _working_days_ago(1)
+    backdated = {"demo-red": _moment(red_day, dt.time(9, 0)),
+                 "demo-yellow": _moment(yellow_day, dt.time(10, 0))}
     steps: list[tuple[str, User, ServiceItem, dict[str, Any], Callable[[Case], Any] | None]] = [
         ("demo-submitted", zhangsan, meeting, {"topic": "季度工作推进会", "attendees": 30}, None),
         ("demo-supplement", zhangsan, car, {"destination": "南昌县", "passengers": 3},
@@ -95,7 +99,7 @@ def seed_demo_data(*, stdout: TextIO) -> None:
         ("demo-accepted", zhaoliu, meeting, {"topic": "教育工作座谈会", "attendees": 50},
          lambda c: services.accept(case=c, actor=lisi)),
         ("demo-yellow", zhangsan, car, {"destination": "九江市", "passengers": 2},
-         lambda c: services.accept(case=c, actor=lisi)),
+         lambda c: services.accept(case=c, actor=lisi, at=_moment(yellow_day, dt.time(10, 30)))),
         ("demo-red", zhaoliu, car, {"destination": "赣州市", "passengers": 4},
          lambda c: services.accept(case=c, actor=lisi, at=_moment(red_day, dt.time(9, 30)))),
         ("demo-completed", zhangsan, meeting, {"topic": "党建工作会", "attendees": 80},

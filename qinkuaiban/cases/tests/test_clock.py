@@ -78,6 +78,20 @@ def test_warning_levels_follow_days_left_and_share_used():
                  yellow_days_left=0, yellow_used_percent=100) == "normal"
 
 
+def test_a_short_promise_turns_yellow_on_its_last_day_not_when_it_is_accepted():
+    level = clock.warning_level
+    # Accepted on Thursday 2026-03-19, one working day: due Friday the 20th.
+    assert level(CALENDAR, due_on=D(2026, 3, 20), limit_days=1, today=D(2026, 3, 19)) == "normal"
+    assert level(CALENDAR, due_on=D(2026, 3, 20), limit_days=1, today=D(2026, 3, 20)) == "yellow"
+    # Accepted on a Friday: the weekend is not a used day either.
+    assert level(CALENDAR, due_on=D(2026, 3, 23), limit_days=1, today=D(2026, 3, 20)) == "normal"
+    assert level(CALENDAR, due_on=D(2026, 3, 23), limit_days=1, today=D(2026, 3, 21)) == "normal"
+    assert level(CALENDAR, due_on=D(2026, 3, 23), limit_days=1, today=D(2026, 3, 23)) == "yellow"
+    # Two days: yellow once one is used.
+    assert level(CALENDAR, due_on=D(2026, 3, 20), limit_days=2, today=D(2026, 3, 18)) == "normal"
+    assert level(CALENDAR, due_on=D(2026, 3, 20), limit_days=2, today=D(2026, 3, 19)) == "yellow"
+
+
 def test_the_explanation_lists_every_day_and_why_it_counted_or_not():
     explanation = clock.explain(CALENDAR, accepted_on=D(2026, 9, 30), promised_days=3,
                                 today=D(2026, 9, 30))

@@ -78,3 +78,16 @@ def test_the_red_demo_cases_applicant_reads_that_it_is_past_the_promised_limit(c
 def test_the_demo_seeding_never_moves_the_clock():
     source = inspect.getsource(demo)
     assert "mock" not in source and "patch" not in source
+
+
+def test_the_yellow_demo_case_is_due_today_and_the_case_accepted_today_is_not_yet_near(cast):
+    seed_catalogue(stdout=io.StringIO())
+    seed_demo_data(stdout=io.StringIO())
+    yellow = Case.objects.get(idempotency_key="demo-yellow")
+    accepted_today = Case.objects.get(idempotency_key="demo-accepted")
+    today = timezone.localdate()
+    assert timezone.localdate(yellow.accepted_at) < today
+    # On a working day the one-day promise ends today; on a day off it ends on the next one.
+    assert yellow.warning == (WarningLevel.YELLOW if yellow.due_on == today
+                              else WarningLevel.NORMAL)
+    assert accepted_today.warning == WarningLevel.NORMAL
