@@ -22,6 +22,15 @@ from django.utils.translation import gettext as _
 from qinkuaiban.catalogue.models import ItemType
 
 
+def acceptance_statement(item_type: str, *, accepted: str) -> str:
+    """The finding of an acceptance notice: the licensing law's "legal form" for a licence."""
+    if cites_licensing_law(item_type):
+        return _("The materials are complete and in the legal form. This agency accepted the "
+                 "application on %(date)s.") % {"date": accepted}
+    return _("The materials are complete and as required. This agency accepted the "
+             "application on %(date)s.") % {"date": accepted}
+
+
 def cites_licensing_law(item_type: str) -> bool:
     """Whether notices and deemed acceptance cite 行政许可法 第三十二条."""
     return item_type == ItemType.ADMINISTRATIVE_LICENCE
@@ -32,14 +41,15 @@ def has_statutory_remedies(item_type: str) -> bool:
     return item_type != ItemType.PUBLIC_SERVICE
 
 
-def remedies_statement(item_type: str, *, complaint_phone: str) -> str:
+def remedies_statement(item_type: str) -> str:
     """The sentence every refusal and every decision not to approve ends with."""
     if has_statutory_remedies(item_type):
         return _("If you disagree with this decision, you may apply for administrative "
                  "reconsideration within sixty days of receiving it, or bring an administrative "
                  "lawsuit before a people's court within six months of receiving it.")
+    # The notice's footer gives the complaint phone; the sentence points to it.
     return _("If you disagree with this decision, you may ask this agency to review it, or "
-             "call the supervision and complaint phone %(phone)s.") % {"phone": complaint_phone}
+             "call the supervision and complaint phone given on this notice.")
 
 
 def remedies_required_message(item_type: str) -> str:

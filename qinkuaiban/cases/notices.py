@@ -166,8 +166,7 @@ def _date(value: dt.date | dt.datetime | None) -> str:
 # --- the texts --------------------------------------------------------------------------------
 
 def _remedies_statement(case: Case) -> str:
-    return legal.remedies_statement(case.version.item_type,
-                                    complaint_phone=case.version.complaint_phone)
+    return legal.remedies_statement(case.version.item_type)
 
 
 def _opening(case: Case) -> str:
@@ -186,9 +185,8 @@ def _paragraphs(notice: Notice) -> tuple[list[str], list[list[str]], list[str]]:
             before.append(legal.deemed_acceptance_notice(case.version.item_type,
                                                          accepted=_date(case.accepted_at)))
         else:
-            before.append(_("The materials are complete and in the legal form. This agency "
-                            "accepted the application on %(date)s.")
-                          % {"date": _date(case.accepted_at)})
+            before.append(legal.acceptance_statement(case.version.item_type,
+                                                     accepted=_date(case.accepted_at)))
         if case.version.is_instant:
             before.append(_("This service is handled at once: it is completed on the spot."))
         elif case.due_on is not None:

@@ -552,8 +552,9 @@ ITEMS: list[dict[str, Any]] = [
                 # Booked at most 7 days ahead (FAQ).
                 field("trip_date", "出行日期", "date", not_before="today", not_after="today+7",
                       help="可预约今天起7天内的用车。"),
-                field("return_date", "返程日期", "date", required=False,
-                      not_before_field="trip_date", help="多日出行时填写；当日往返可不填。"),
+                field("return_date", "返程日期", "date", required=False, not_before="today",
+                      not_after="today+37", not_before_field="trip_date",
+                      help="多日出行时填写；当日往返可不填。"),
                 field("destination", "目的地", "text", max_length=100),
                 field("passengers", "乘车人数", "number", min=1, max=40),
                 field("purpose", "公务事由", "textarea", max_length=500),

@@ -525,6 +525,11 @@ def _form_field(spec: FieldSpec, today: datetime.date) -> forms.Field:
         # The browser's picker offers only the days the bounds allow; the server checks again.
         limits = dict(zip(("min", "max"), spec.date_limits(today), strict=True))
         days = {key: day.isoformat() for key, day in limits.items() if day is not None}
+        if spec.not_before_field:
+            # web/qkb.js moves `min` to the start date once it is chosen (data-min: the
+            # declared one, to fall back on).
+            days.update({"data-not-before-field": spec.not_before_field,
+                         "data-min": days.get("min", "")})
         return forms.CharField(widget=DateInput(attrs={**attrs, **days}), **common)
     if spec.type == "choice":
         options = [("", "---------"), *spec.choices]

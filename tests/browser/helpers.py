@@ -5,7 +5,7 @@ import re
 from typing import Any
 
 from django.utils import timezone
-from playwright.sync_api import Locator, Page
+from playwright.sync_api import Locator, Page, expect
 
 # The smallest file the upload sniffing accepts as a PDF (it reads the "%PDF-" magic).
 SMALL_PDF = (
@@ -38,7 +38,10 @@ def fill_trip_application(page: Page) -> None:
     """The form of 公务出行用车申请 (QKB-GC-001) as an applicant fills it, with its one required
     material, ready to submit."""
     # The trip may be booked from today up to seven days ahead (the item's date bounds).
-    page.get_by_label("出行日期").fill((timezone.localdate() + dt.timedelta(days=3)).isoformat())
+    trip = (timezone.localdate() + dt.timedelta(days=3)).isoformat()
+    page.get_by_label("出行日期").fill(trip)
+    # The return date's picker starts at the trip date once it is chosen (web/qkb.js).
+    expect(page.get_by_label("返程日期")).to_have_attribute("min", trip)
     page.get_by_label("目的地").fill("省档案馆")
     page.get_by_label("乘车人数").fill("3")
     page.get_by_label("公务事由").fill("赴省档案馆查阅办公用房调剂档案。")

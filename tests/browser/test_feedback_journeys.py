@@ -68,7 +68,7 @@ def test_a_very_dissatisfied_rating_is_rectified_and_called_back(
     for group in ("整体满意度", "办事效率", "办事指南精确度", "办事便捷度", "平台操作性"):
         page.get_by_role("group", name=group).get_by_label("非常不满意").check()
     page.get_by_label("意见（选填）").fill("材料要求前后不一致，多跑了一趟。")
-    page.get_by_role("button", name="评价服务").click()
+    page.get_by_role("button", name="提交评价").click()
     expect(page.get_by_text("感谢您的评价！")).to_be_visible()
     rectification = Rectification.objects.get(evaluation__case=case)
 

@@ -72,8 +72,17 @@ def test_a_public_service_refusal_names_the_complaint_phone_not_reconsideration(
     item: ServiceItem, cast: dict[str, User]
 ) -> None:
     text = notice_text(build(Status.REJECTED, item=item, cast=cast), "rejection")
-    assert "监督投诉电话0791-88009999" in text
+    assert "拨打本告知书所列的监督投诉电话" in text
     assert "行政复议" not in text and "行政诉讼" not in text
+
+
+def test_a_public_service_acceptance_notice_finds_the_materials_as_required(
+    item: ServiceItem, licence: ServiceItem, cast: dict[str, User]
+) -> None:
+    public = notice_text(build(Status.ACCEPTED, item=item, cast=cast), "acceptance")
+    assert "申请材料齐全、符合要求" in public and "法定形式" not in public
+    licensed = notice_text(build(Status.ACCEPTED, item=licence, cast=cast), "acceptance")
+    assert "申请材料齐全、符合法定形式" in licensed
 
 
 @pytest.mark.parametrize("item_type", [

@@ -199,6 +199,15 @@ def test_the_date_input_offers_only_the_days_the_bounds_allow():
     assert f'min="{_day(0)}"' in html and f'max="{_day(7)}"' in html
 
 
+def test_an_end_date_names_its_start_for_the_picker_to_follow():
+    form = build_form_class(parse_fields(TRIP), today=TODAY)()
+
+    html = str(form["return_date"])
+    assert 'data-not-before-field="trip_date"' in html
+    assert 'data-min=""' in html and 'min="' not in html.replace('data-min="', "")
+    assert "data-not-before-field" not in str(form["trip_date"])
+
+
 def test_the_built_django_form_refuses_a_past_date_with_the_same_message():
     form_class = build_form_class(parse_fields(TRIP), today=TODAY)
 

@@ -25,4 +25,37 @@
       open.querySelector("summary").focus();
     }
   });
+
+  // A date declared not to precede another field's (an end date: not_before_field in the
+  // form declaration) offers no day before the one chosen there. The server checks again.
+  function fieldName(input) {
+    var name = input.name || "";
+    return name.slice(name.lastIndexOf("-") + 1);  // without the form's prefix
+  }
+
+  function followStart(start) {
+    if (!start.form) {
+      return;
+    }
+    var ends = start.form.querySelectorAll(
+      'input[data-not-before-field="' + fieldName(start) + '"]');
+    ends.forEach(function (end) {
+      var declared = end.dataset.min || "";
+      var earliest = start.value && start.value > declared ? start.value : declared;
+      if (earliest) {
+        end.min = earliest;
+      } else {
+        end.removeAttribute("min");
+      }
+    });
+  }
+
+  document.addEventListener("change", function (event) {
+    if (event.target.matches && event.target.matches('input[type="date"]')) {
+      followStart(event.target);
+    }
+  });
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll('input[type="date"]').forEach(followStart);
+  });
 })();
