@@ -64,9 +64,10 @@ def limits_text(version: ServiceItemVersion) -> str:
 def fees_text(version: ServiceItemVersion) -> str:
     if not version.is_charged:
         return _("Free of charge")
-    parts = [version.fee_standard or _("Charged")]
+    # Editors end their sentences with a full stop: joined, "列支。；" would read twice.
+    parts = [(version.fee_standard or _("Charged")).rstrip("。.；; ")]
     if version.fee_basis:
-        parts.append(_("Basis: %(basis)s") % {"basis": version.fee_basis})
+        parts.append(_("Basis: %(basis)s") % {"basis": version.fee_basis.rstrip("。.；; ")})
     return "；".join(parts)
 
 
