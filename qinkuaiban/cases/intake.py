@@ -37,7 +37,7 @@ from django.utils.translation import gettext as _
 from qinkuaiban.audit.services import record
 from qinkuaiban.cases import notifying
 from qinkuaiban.cases.codes import RECEIPT_LENGTH, random_code
-from qinkuaiban.cases.events import SystemEvent, append_event
+from qinkuaiban.cases.events import DATED, SystemEvent, append_event
 from qinkuaiban.cases.kinds import registered_kinds, takes_online_applications
 from qinkuaiban.cases.models import Case, Channel, Intake, IntakeStatus
 from qinkuaiban.cases.permissions import may_handle_intake
@@ -242,7 +242,8 @@ def _case_for(intake: Intake) -> tuple[Case, bool]:
         attach_stored(case=case, entry=entry, actor=applicant, round_=0)
     append_event(case=case, action=SystemEvent.CREATED, actor=applicant, to_status=Status.DRAFT,
                  data={"channel": Channel.ONLINE, "receipt": intake.receipt,
-                       "received_at": intake.received_at.isoformat()})
+                       "received_at": intake.received_at.isoformat(),
+                       DATED: intake.received_at.isoformat()})
     return _transition(
         case=case, action=Action.SUBMIT, actor=applicant, reason="", data={}, transfer=None,
         audit={"item": item.code, "channel": Channel.ONLINE, "receipt": intake.receipt,

@@ -380,7 +380,7 @@ def submit_case(
                   if spec.type == "file" and spec.name in clean]
     _store_files(case=case, files=[*files, *form_files], actor=actor, round_=0)
     append_event(case=case, action=SystemEvent.CREATED, actor=actor, to_status=Status.DRAFT,
-                 data={"channel": channel})
+                 data={"channel": channel, **({DATED: at.isoformat()} if at else {})})
     if submit:
         # The row was inserted by this transaction: nobody else can see it to race for it, so
         # it is not read back and locked again. The submission's audit entry names the item.

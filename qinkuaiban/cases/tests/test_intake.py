@@ -70,6 +70,7 @@ def test_a_received_application_is_registered_as_one_case_dated_when_received(
     submitted = CaseEvent.objects.get(case=case, action="submit")
     assert submitted.created_at > case.submitted_at
     assert happened_at(submitted) == case.submitted_at
+    assert happened_at(CaseEvent.objects.get(case=case, action="created")) == case.submitted_at
     timeline = case_timeline_for_actor(case=case, actor=zhangsan)
     assert [e.at for e in timeline if e.label == "提交"] == [case.submitted_at]
     entry = AuditEntry.objects.get(action="cases.case_submitted", target_id=str(case.pk))
