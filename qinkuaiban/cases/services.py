@@ -66,7 +66,6 @@ from qinkuaiban.cases.workflow import (
 from qinkuaiban.catalogue.forms_spec import (
     date_bound_errors,
     missing_required,
-    parse_iso_date,
     validate_form_data,
 )
 from qinkuaiban.catalogue.models import (
@@ -77,6 +76,7 @@ from qinkuaiban.catalogue.models import (
     ServiceItem,
 )
 from qinkuaiban.core import crypto
+from qinkuaiban.core.dates import parse_iso_date
 from qinkuaiban.core.errors import Conflict, InvalidInput, NotPermitted
 from qinkuaiban.core.validators import mask_id_number
 from qinkuaiban.identity.models import Organisation, User

@@ -30,6 +30,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from qinkuaiban.core.dates import parse_iso_date
 from qinkuaiban.core.validators import (
     NULL_CHARACTER_MESSAGE,
     is_valid_id_number,
@@ -60,15 +61,6 @@ KNOWN_KEYS = frozenset(
      *DATE_BOUND_KEYS, "not_before_field"}
 )
 RELATIVE_DATE_RE = re.compile(r"^today(?:\s*([+-])\s*(\d{1,4}))?$")
-ISO_DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-
-
-def parse_iso_date(text: str) -> datetime.date:
-    """A date written YYYY-MM-DD, nothing else (Python 3.11's fromisoformat also reads 20270101
-    and 2027-W01-1); ValueError otherwise."""
-    if not ISO_DATE_RE.fullmatch(text):
-        raise ValueError(f"not a YYYY-MM-DD date: {text!r}")
-    return datetime.date.fromisoformat(text)
 
 
 @dataclass(frozen=True)

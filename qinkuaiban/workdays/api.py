@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
+from qinkuaiban.core.dates import parse_iso_date
 from qinkuaiban.core.errors import InvalidInput
 from qinkuaiban.core.schemas import ErrorOut
 from qinkuaiban.workdays import selectors
@@ -53,7 +54,7 @@ class YearOut(Schema):
 
 def _query(start: str, days: str) -> tuple[dt.date, int]:
     try:
-        day = dt.date.fromisoformat(start)
+        day = parse_iso_date(start)
     except ValueError:
         raise InvalidInput(_("start must be a date written YYYY-MM-DD."),
                            code="invalid_date", field="start") from None

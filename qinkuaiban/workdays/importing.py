@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from qinkuaiban.core.dates import parse_iso_date
 from qinkuaiban.workdays.package import CalendarRow
 
 HEADER = ("date", "kind", "name")
@@ -77,7 +78,7 @@ def row_error(row: CalendarRow, year: int) -> str | None:
 
 def _parse_date(value: str) -> dt.date | None:
     try:
-        return dt.date.fromisoformat(value)
+        return parse_iso_date(value.strip())
     except ValueError:
         return None
 

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from qinkuaiban.core.dates import parse_iso_date
 from qinkuaiban.core.errors import DomainError
 from qinkuaiban.identity.roles import Role
 from qinkuaiban.identity.selectors import has_role
@@ -159,7 +160,7 @@ class DayState:
 
 def _day_state(value: str) -> DayState | None:
     try:
-        day = dt.date.fromisoformat(value)
+        day = parse_iso_date(value)
     except ValueError:
         return None
     calendar = selectors.load_calendar(start=day, end=day)

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qinkuaiban.audit.services import record
+from qinkuaiban.core.dates import parse_iso_date
 from qinkuaiban.core.errors import Conflict, InvalidInput, NotPermitted
 from qinkuaiban.feedback import notifying
 from qinkuaiban.feedback.conf import days
@@ -116,7 +117,7 @@ def _as_date(value: Any) -> dt.date | None:
     if isinstance(value, dt.date):
         return value
     try:
-        return dt.date.fromisoformat(str(value))
+        return parse_iso_date(str(value).strip())
     except ValueError:
         raise InvalidInput(_("Enter a date as YYYY-MM-DD."), code="invalid_date",
                            field="fix_due_on") from None
