@@ -87,7 +87,8 @@ def is_case_staff(case: Case, actor: Any) -> bool:
     (selectors.py): a staff role in its handling organisation or one above it, its responsible
     staff member (首办), staff of the organisation a pending transfer offers it to, or the
     supervising division once its transfer was escalated. Decided per case: an applicant who
-    holds a staff role somewhere else reads their own case as its applicant."""
+    holds a staff role somewhere else reads their own case as its applicant. The same rules
+    as selectors._visible_cases, for one case: change both."""
     staff = [m for m in memberships_for(actor) if m.role in STAFF_ROLES]
     if not staff:
         return False

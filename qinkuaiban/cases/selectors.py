@@ -92,7 +92,8 @@ def cases_for_actor(*, actor: User) -> QuerySet[Case]:
 def _visible_cases(actor: User) -> QuerySet[Case]:
     if not getattr(actor, "is_authenticated", False):
         return Case.objects.none()
-    # What an actor without a staff role sees; `_own_case` reads it by hand: change both.
+    # What an actor without a staff role sees; `_own_case` reads it by hand, and
+    # permissions.is_case_staff asks the same of one case in Python: change all three.
     condition = Q(applicant=actor) | Q(registered_by=actor)
     org_ids = visible_org_ids(actor)
     if org_ids:
