@@ -19,6 +19,7 @@ from qinkuaiban.feedback.rules import FeedbackKind, RatedObject, RatingChannel, 
 from qinkuaiban.feedback.services._common import deadline, refuse_admin, today
 from qinkuaiban.feedback.services.rectifications import open_rectification
 from qinkuaiban.identity.models import User
+from qinkuaiban.workdays.rules import Deadline
 
 COMMENT_LIMIT = 1000
 
@@ -47,8 +48,7 @@ def invite_rating(*, case: Case) -> RatingInvitation | None:
     existing = RatingInvitation.objects.filter(case=case).first()
     if existing is not None:
         return existing
-    start = timezone.localdate(case.completed_at) if case.completed_at else today()
-    due = deadline(start, days("QKB_FEEDBACK_RATING_WINDOW_DAYS"))
+    due = _window_from_completion(case)
     invitation = RatingInvitation.objects.create(
         case=case, channel=rating_channel(case), invited_at=timezone.now(), expires_on=due.date,
         expires_provisional=due.provisional,
@@ -71,8 +71,14 @@ def rating_window_end(case: Case, invitation: RatingInvitation | None) -> dt.dat
         return invitation.expires_on
     if case.completed_at is None:
         return None
-    start = timezone.localdate(case.completed_at)
-    return deadline(start, days("QKB_FEEDBACK_RATING_WINDOW_DAYS")).date
+    return _window_from_completion(case).date
+
+
+def _window_from_completion(case: Case) -> Deadline:
+    """The rating window's last day, counted in working days from the day the case was
+    completed (today for a case without a completion time)."""
+    start = timezone.localdate(case.completed_at) if case.completed_at else today()
+    return deadline(start, days("QKB_FEEDBACK_RATING_WINDOW_DAYS"))
 
 
 def _check_rating(case: Case, *, rated_object: str, level: Any, scores: Any) -> str:
