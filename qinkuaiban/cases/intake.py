@@ -239,7 +239,9 @@ def _case_for(intake: Intake) -> tuple[Case, bool]:
                     form_data=intake.form_data, idempotency_key=key)
     case.save()
     for entry in intake.files:
-        attach_stored(case=case, entry=entry, actor=applicant, round_=0)
+        # Handed in with the application: dated at its receipt, not at its registration.
+        attach_stored(case=case, entry=entry, actor=applicant, round_=0,
+                      at=intake.received_at)
     append_event(case=case, action=SystemEvent.CREATED, actor=applicant, to_status=Status.DRAFT,
                  data={"channel": Channel.ONLINE, "receipt": intake.receipt,
                        "received_at": intake.received_at.isoformat(),

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import BooleanField, ExpressionWrapper, F, Q
 from django.db.models.functions import TruncDate
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -440,7 +441,9 @@ class Attachment(models.Model):
     round = models.PositiveSmallIntegerField(
         _("round"), default=0, help_text=_("0 on submission, n for the n-th supplement.")
     )
-    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    # When the applicant handed the file in: the time of receipt for a queued application
+    # registered later, so not auto_now_add (which would overwrite it with the registration).
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
 
     class Meta:
         verbose_name = _("attachment")

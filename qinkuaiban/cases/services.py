@@ -216,14 +216,15 @@ def _version_material(version: Any, material_id: int | None) -> Material | None:
 
 
 def _store_files(
-    *, case: Case, files: Iterable[MaterialFile], actor: User | None, round_: int
+    *, case: Case, files: Iterable[MaterialFile], actor: User | None, round_: int,
+    at: dt.datetime | None = None,
 ) -> list[Attachment]:
     checked = [
         (_version_material(case.version, material_id), file, inspect_upload(file))
         for material_id, file in files
     ]
     return [attach_stored(case=case, entry=stored_file(material, file, inspected),
-                          actor=actor, round_=round_)
+                          actor=actor, round_=round_, at=at)
             for material, file, inspected in checked]
 
 
@@ -241,12 +242,14 @@ def stored_file(material: Material | None, file: Any, inspected: Any) -> dict[st
 
 
 def attach_stored(*, case: Case, entry: Mapping[str, Any], actor: User | None,
-                  round_: int) -> Attachment:
-    """The attachment row of a file `stored_file` wrote."""
+                  round_: int, at: dt.datetime | None = None) -> Attachment:
+    """The attachment row of a file `stored_file` wrote, dated when it was handed in (`at`,
+    when that was earlier than now: a queued application's receipt, the demo's past)."""
     return Attachment.objects.create(
         case=case, material_id=entry["material"], file=entry["file"],
         original_name=entry["original_name"], content_type=entry["content_type"],
         size=entry["size"], sha256=entry["sha256"], uploaded_by=actor, round=round_,
+        uploaded_at=at or timezone.now(),
     )
 
 
@@ -378,7 +381,7 @@ def submit_case(
         case.save(update_fields=["visits"])
     form_files = [(None, clean[spec.name]) for spec in specs
                   if spec.type == "file" and spec.name in clean]
-    _store_files(case=case, files=[*files, *form_files], actor=actor, round_=0)
+    _store_files(case=case, files=[*files, *form_files], actor=actor, round_=0, at=at)
     append_event(case=case, action=SystemEvent.CREATED, actor=actor, to_status=Status.DRAFT,
                  data={"channel": channel, **({DATED: at.isoformat()} if at else {})})
     if submit:

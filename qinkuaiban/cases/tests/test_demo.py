@@ -39,6 +39,8 @@ def test_the_red_demo_case_was_submitted_and_accepted_six_working_days_ago(cast)
     assert calendar.is_workday(accepted_on) and calendar.workdays_between(accepted_on, today) == 6
     assert red.due_on is not None and red.due_on < today
     assert red.warning == red.warning_notified == WarningLevel.RED
+    # Its approval form was handed in with the application, not on the day of seeding.
+    assert set(red.attachments.values_list("uploaded_at", flat=True)) == {red.submitted_at}
 
 
 def test_the_red_demo_cases_history_audit_and_messages_carry_when_they_were_written(cast):

@@ -64,6 +64,9 @@ def test_a_received_application_is_registered_as_one_case_dated_when_received(
     assert "11010519491231002X" not in json.dumps(case.form_data)
     assert sorted(Attachment.objects.filter(case=case).values_list("file", flat=True)) == sorted(
         stored)
+    # The files were handed in with the application, minutes before it was registered.
+    assert set(Attachment.objects.filter(case=case).values_list("uploaded_at", flat=True)) == {
+        received.received_at}
     actions = list(CaseEvent.objects.filter(case=case).values_list("action", flat=True))
     assert actions == ["created", "submit"]
     # The history entry was written at registration and tells the submission at its time.
