@@ -264,7 +264,8 @@ class ActionForm(forms.Form):
 
     `done_message` is what the actor reads once the action is taken (past tense, never built
     from the button's label). An action that cannot be undone names its consequence in
-    `confirmation`: the form then has a required checkbox with that text, so no single click
+    `confirmation`, in the actor's own words ("I have checked …; completing … cannot be
+    undone."): the form then has a required checkbox with that text, so no single click
     takes it, with or without JavaScript. The confirmation belongs to these pages only: the API
     takes the same actions at once, its client being responsible for asking its user first."""
 
@@ -343,7 +344,8 @@ class RequestSupplementForm(ActionForm):
                 label=material.name, required=False
             )
             self.fields[f"problem_{material.pk}"] = forms.CharField(
-                label=gettext_lazy("What is missing or wrong"), max_length=500, required=False
+                label=gettext_lazy("What is missing or wrong"), max_length=500, required=False,
+                widget=forms.TextInput(attrs={"class": "form-control"}),
             )
 
     def rows(self) -> list[tuple[Material, forms.BoundField, forms.BoundField]]:
@@ -431,8 +433,9 @@ class AcceptDeferredForm(ActionForm):
     action = Action.ACCEPT_DEFERRED
     done_message = gettext_lazy("The case was accepted with materials to follow.")
     confirmation = gettext_lazy(
-        "Accepting starts the promised time limit and cannot be undone; if the materials do "
-        "not follow in time, the case is terminated.")
+        "I have checked that the materials are complete apart from those ticked above to "
+        "follow; accepting starts the promised time limit and cannot be undone, and if they do "
+        "not follow by the date set above, the case is terminated.")
     missing = forms.MultipleChoiceField(
         label=gettext_lazy("Materials that may follow"), widget=forms.CheckboxSelectMultiple
     )
@@ -459,8 +462,8 @@ class RejectForm(ActionForm):
     action = Action.REJECT
     done_message = gettext_lazy("The decision not to accept was issued.")
     confirmation = gettext_lazy(
-        "The applicant receives the decision not to accept and the case is closed. This cannot "
-        "be undone.")
+        "I have checked the statutory ground and the reason given above; not accepting sends "
+        "the applicant the decision not to accept, closes the case and cannot be undone.")
     danger = True
     # Starts empty: a ground is a decision, never a default.
     ground = forms.ChoiceField(
@@ -538,8 +541,8 @@ class CompleteForm(ActionForm):
     action = Action.COMPLETE
     done_message = gettext_lazy("The case was completed.")
     confirmation = gettext_lazy(
-        "The case is closed with the outcome chosen above and the applicant receives the "
-        "notice of completion. This cannot be undone.")
+        "I have checked the outcome chosen above; completing closes the case, sends the "
+        "applicant the notice of completion and cannot be undone.")
     outcome = forms.ChoiceField(label=pgettext_lazy("case", "Outcome"), choices=Outcome.choices,
                                 initial=Outcome.APPROVED, widget=forms.RadioSelect)
     reason = _reason(
@@ -588,6 +591,10 @@ class AnswerEnquiryForm(ActionForm):
 class InstantForm(CompleteForm):
     action = Action.INSTANT
     done_message = gettext_lazy("The case was handled and completed at once.")
+    confirmation = gettext_lazy(
+        "I have checked the materials and the outcome chosen above; handling at once accepts "
+        "and completes the case in one step, sends the applicant the notice of completion and "
+        "cannot be undone.")
 
     def perform(self) -> Case:
         data = self.cleaned_data
@@ -600,7 +607,8 @@ class WithdrawForm(ActionForm):
     action = Action.WITHDRAW
     done_message = gettext_lazy("The application was withdrawn.")
     confirmation = gettext_lazy(
-        "Withdrawing ends this application for good; to apply again, submit a new one.")
+        "I understand that withdrawing ends this application for good and cannot be undone; "
+        "to apply again, I must submit a new one.")
     danger = True
     reason = _reason(required=False)
 
@@ -612,8 +620,9 @@ class WithdrawForm(ActionForm):
 class VoidForm(ActionForm):
     action = Action.VOID
     done_message = gettext_lazy("The case was voided.")
-    confirmation = gettext_lazy("Voiding closes the case as registered in error. This cannot "
-                                "be undone.")
+    confirmation = gettext_lazy(
+        "I have checked that this case was registered in error; voiding closes it, tells the "
+        "applicant and cannot be undone.")
     danger = True
     reason = _reason(required=True)
 
@@ -624,8 +633,9 @@ class VoidForm(ActionForm):
 class TerminateForm(ActionForm):
     action = Action.TERMINATE
     done_message = gettext_lazy("The handling of the case was terminated.")
-    confirmation = gettext_lazy("Terminating ends the handling of the case. This cannot be "
-                                "undone.")
+    confirmation = gettext_lazy(
+        "I have checked the reason given above; terminating ends the handling of the case, "
+        "tells the applicant and cannot be undone.")
     danger = True
     reason = _reason(required=True)
 

@@ -47,8 +47,9 @@ class ExtraAction:
     perform: Callable[..., "Case"]
     # What the actor reads once it is taken, in the past tense ("Lots were drawn.").
     done_message: str | Promise = ""
-    # An action that cannot be undone names its consequence: the form asks to tick a box with
-    # this text before taking it (as the workflow's irreversible actions do).
+    # An action that cannot be undone names its consequence in the actor's own words ("I have
+    # checked …; drawing … cannot be undone."): the form asks to tick a box with this text
+    # before taking it (as the workflow's irreversible actions do).
     confirmation: str | Promise | None = None
 
 

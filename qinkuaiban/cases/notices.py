@@ -21,7 +21,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import A4
@@ -190,10 +190,13 @@ def _paragraphs(notice: Notice) -> tuple[list[str], list[list[str]], list[str]]:
         if case.version.is_instant:
             before.append(_("This service is handled at once: it is completed on the spot."))
         elif case.due_on is not None:
-            promise = _("The promised time limit is %(days)s working days (the legal limit is "
-                        "%(legal)s). The case is due on %(due)s.") % {
-                "days": case.promised_days or 0, "legal": case.version.legal_days,
-                "due": _date(case.due_on)}
+            promised = case.promised_days or 0
+            promise = ngettext(
+                "The promised time limit is %(days)s working day (the legal limit is %(legal)s). "
+                "The case is due on %(due)s.",
+                "The promised time limit is %(days)s working days (the legal limit is "
+                "%(legal)s). The case is due on %(due)s.", promised,
+            ) % {"days": promised, "legal": case.version.legal_days, "due": _date(case.due_on)}
             if case.due_provisional:
                 promise += _(" This date is provisional: the official holidays of that year "
                              "are not yet published.")

@@ -7,7 +7,9 @@ from collections.abc import Iterable
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from qinkuaiban.cases.conf import setting
 from qinkuaiban.cases.events import event_label
 from qinkuaiban.cases.models import Case, Intake
 from qinkuaiban.cases.permissions import REGISTERING_ROLES
@@ -94,8 +96,10 @@ def case_changed(*, case: Case, action: str, actor: User | None, reason: str = "
 
 def transfer_requested(*, case: Case, to_org: Organisation, actor: User | None) -> None:
     title = _("Case %(number)s transferred to you") % {"number": case.number or ""}
-    body = _("%(item)s: please take it over within one working day.") % {
-        "item": case.version.name,
+    days = int(setting("QKB_CASE_TRANSFER_DAYS"))
+    body = ngettext("%(item)s: please take it over within %(days)s working day.",
+                    "%(item)s: please take it over within %(days)s working days.", days) % {
+        "item": case.version.name, "days": days,
     }
     _send(recipients=staff_of([to_org], [Role.HANDLER, Role.WINDOW_CLERK, Role.DIVISION_HEAD]),
           actor=actor, case=case, kind="cases.transfer", title=title, body=body)

@@ -13,6 +13,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from qinkuaiban.audit.services import record, record_many
 from qinkuaiban.cases import clock, legal, notifying
@@ -951,11 +952,13 @@ def _apply_extend(step: Step) -> None:
     if isinstance(days, bool) or not isinstance(days, int) or days < 1:
         raise InvalidInput(_("Give the extension in whole working days."), code="days_required",
                            field="days")
-    ceiling = case.version.legal_days + most
-    if days > most or (case.promised_days or 0) + days > ceiling:
+    # The whole limit may not pass the legal limit plus the longest extension either.
+    left = max(0, min(most, case.version.legal_days + most - (case.promised_days or 0)))
+    if days > left:
         raise Conflict(
-            _("The extension may be at most %(most)s working days, and the whole limit at most "
-              "%(ceiling)s working days.") % {"most": most, "ceiling": ceiling},
+            ngettext("This case may be extended by at most %(left)s working day.",
+                     "This case may be extended by at most %(left)s working days.", left)
+            % {"left": left},
             code="extension_too_long",
         )
     before = case.due_on

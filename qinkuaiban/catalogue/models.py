@@ -12,7 +12,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import ngettext, pgettext_lazy
 
 from qinkuaiban.catalogue.documents import (
     check_choice_list,
@@ -303,8 +303,10 @@ class ServiceItemVersion(TimeStampedModel):
         if self.legal_days is not None and self.promised_days is not None:
             if self.promised_days > self.legal_days:
                 errors["promised_days"] = ValidationError(
-                    _("The promised limit (%(promised)s working days) may not exceed the legal "
-                      "limit (%(legal)s working days)."),
+                    ngettext("The promised limit of %(promised)s may not exceed the legal limit "
+                             "of %(legal)s working day.",
+                             "The promised limit of %(promised)s may not exceed the legal limit "
+                             "of %(legal)s working days.", self.legal_days),
                     code="promised_exceeds_legal",
                     params={"promised": self.promised_days, "legal": self.legal_days},
                 )

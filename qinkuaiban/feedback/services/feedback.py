@@ -16,6 +16,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from qinkuaiban.audit.services import record
 from qinkuaiban.cases import services as case_services
@@ -479,7 +480,9 @@ def extend_reply(*, feedback: Feedback, actor: User, days_: int, reason: str) ->
         raise Conflict(_("The deadline has already been extended once."), code="already_extended")
     most = days("QKB_FEEDBACK_MAX_EXTENSION_DAYS")
     if isinstance(days_, bool) or not isinstance(days_, int) or not 1 <= days_ <= most:
-        raise InvalidInput(_("Extend by 1 to %(most)s working days.") % {"most": most},
+        raise InvalidInput(ngettext("Extend by %(most)s working day.",
+                                    "Extend by 1 to %(most)s working days.", most)
+                           % {"most": most},
                            code="invalid_days", field="days")
     reason = required_text(reason, field="reason", message=_("Give a reason."), limit=1000)
     before = feedback.due_on or feedback.first_due_on
