@@ -456,7 +456,7 @@ class Attachment(models.Model):
 
 class Transfer(models.Model):
     """A hand-over to another organisation (首问负责): the sender stays responsible until the
-    receiver takes it over, which it must do within one working day."""
+    receiver takes it over, which it must do by `due_on` (QKB_CASE_TRANSFER_DAYS working days)."""
 
     case = models.ForeignKey(
         Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="transfers"

@@ -9,7 +9,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from qinkuaiban.cases.conf import setting
 from qinkuaiban.cases.events import event_label
 from qinkuaiban.cases.models import Case, Intake
 from qinkuaiban.cases.permissions import REGISTERING_ROLES
@@ -94,9 +93,9 @@ def case_changed(*, case: Case, action: str, actor: User | None, reason: str = "
               title=title, body=body)
 
 
-def transfer_requested(*, case: Case, to_org: Organisation, actor: User | None) -> None:
+def transfer_requested(*, case: Case, to_org: Organisation, actor: User | None,
+                       days: int) -> None:
     title = _("Case %(number)s transferred to you") % {"number": case.number or ""}
-    days = int(setting("QKB_CASE_TRANSFER_DAYS"))
     body = ngettext("%(item)s: please take it over within %(days)s working day.",
                     "%(item)s: please take it over within %(days)s working days.", days) % {
         "item": case.version.name, "days": days,

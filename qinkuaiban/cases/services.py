@@ -244,8 +244,7 @@ def stored_file(material: Material | None, file: Any, inspected: Any) -> dict[st
 
 def attach_stored(*, case: Case, entry: Mapping[str, Any], actor: User | None,
                   round_: int, at: dt.datetime | None = None) -> Attachment:
-    """The attachment row of a file `stored_file` wrote, dated when it was handed in (`at`,
-    when that was earlier than now: a queued application's receipt, the demo's past)."""
+    """The attachment row of a file `stored_file` wrote, dated when it was handed in (`at`)."""
     return Attachment.objects.create(
         case=case, material_id=entry["material"], file=entry["file"],
         original_name=entry["original_name"], content_type=entry["content_type"],
@@ -952,13 +951,13 @@ def _apply_extend(step: Step) -> None:
     if isinstance(days, bool) or not isinstance(days, int) or days < 1:
         raise InvalidInput(_("Give the extension in whole working days."), code="days_required",
                            field="days")
-    # The whole limit may not pass the legal limit plus the longest extension either.
-    left = max(0, min(most, case.version.legal_days + most - (case.promised_days or 0)))
-    if days > left:
+    # The promise never exceeds the legal limit (catalogue_promised_within_legal), so the
+    # extension's own ceiling is the only one to check.
+    if days > most:
         raise Conflict(
-            ngettext("This case may be extended by at most %(left)s working day.",
-                     "This case may be extended by at most %(left)s working days.", left)
-            % {"left": left},
+            ngettext("This case may be extended by at most %(most)s working day.",
+                     "This case may be extended by at most %(most)s working days.", most)
+            % {"most": most},
             code="extension_too_long",
         )
     before = case.due_on
@@ -1030,7 +1029,7 @@ def _apply_transfer(step: Step) -> None:
     step.event.update(to_org=to_org.code, transfer_due_on=deadline.date.isoformat(),
                       transfer=transfer.pk)
     step.after.append(lambda: notifying.transfer_requested(case=case, to_org=to_org,
-                                                           actor=step.actor))
+                                                           actor=step.actor, days=days))
     if case.transfer_count >= int(setting("QKB_CASE_ESCALATE_AT_TRANSFER")):
         reason = _("The case has been transferred %(count)s times.") % {
             "count": case.transfer_count,

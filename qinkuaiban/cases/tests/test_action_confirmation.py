@@ -128,11 +128,9 @@ def test_the_wording_of_refusal_completion_and_visits_reads_as_an_office_writes_
     case = build(Status.ACCEPTED, item=item, cast=cast)
     refusal = RejectForm(case=submit(item, cast["zhangsan"]), actor=cast["lisi"])
     completion = ACTION_FORMS[Action.COMPLETE](case=case, actor=cast["lisi"])
-    assert str(refusal.fields["confirmed"].label) == (
-        "我已核对上述法定理由和说明，不予受理后申请人将收到不予受理决定书，本办件即告关闭，"
-        "不可撤销。")
-    assert str(completion.fields["confirmed"].label) == (
-        "我已核对上述办理结果，办结后本办件即告关闭，申请人将收到办结通知书，不可撤销。")
+    assert "法定理由" in str(refusal.fields["confirmed"].label)
+    assert "不予受理决定书" in str(refusal.fields["confirmed"].label)
+    assert "办结通知书" in str(completion.fields["confirmed"].label)
     assert str(ACTION_FORMS[Action.RECORD_VISIT].done_message) == "已登记现场来访。"
 
 
@@ -154,9 +152,9 @@ def test_every_confirmation_is_the_actors_own_affirmation_of_what_follows(
 
 def test_handling_at_once_names_its_own_consequence_not_that_of_completing() -> None:
     with translation.override("zh-hans"):
-        assert str(ACTION_FORMS[Action.INSTANT].confirmation) == (
-            "我已核对申请材料和上述办理结果，即办后本办件当场受理并办结，申请人将收到办结通知书，"
-            "不可撤销。")
+        instant = str(ACTION_FORMS[Action.INSTANT].confirmation)
+        assert instant != str(ACTION_FORMS[Action.COMPLETE].confirmation)
+        assert "当场受理并办结" in instant
 
 
 def test_a_form_that_names_no_message_of_its_own_still_says_the_case_was_updated(

@@ -480,8 +480,8 @@ def extend_reply(*, feedback: Feedback, actor: User, days_: int, reason: str) ->
         raise Conflict(_("The deadline has already been extended once."), code="already_extended")
     most = days("QKB_FEEDBACK_MAX_EXTENSION_DAYS")
     if isinstance(days_, bool) or not isinstance(days_, int) or not 1 <= days_ <= most:
-        raise InvalidInput(ngettext("Extend by %(most)s working day.",
-                                    "Extend by 1 to %(most)s working days.", most)
+        raise InvalidInput(ngettext("Extend by at most %(most)s working day.",
+                                    "Extend by at most %(most)s working days.", most)
                            % {"most": most},
                            code="invalid_days", field="days")
     reason = required_text(reason, field="reason", message=_("Give a reason."), limit=1000)

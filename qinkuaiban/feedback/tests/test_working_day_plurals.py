@@ -78,7 +78,7 @@ def test_the_promise_after_a_bad_rating_still_reads_in_chinese(
 
 
 @pytest.mark.parametrize(("most", "english"), [
-    (1, "Extend by 1 working day."), (3, "Extend by 1 to 3 working days."),
+    (1, "Extend by at most 1 working day."), (3, "Extend by at most 3 working days."),
 ])
 def test_too_long_an_extension_is_refused_in_the_right_number(
     most: int, english: str, settings: Any, kinds: dict[str, ServiceItem], zhangsan: User,
@@ -86,7 +86,7 @@ def test_too_long_an_extension_is_refused_in_the_right_number(
 ) -> None:
     settings.QKB_FEEDBACK_MAX_EXTENSION_DAYS = most
     feedback = complaint(zhangsan).feedback
-    for language, expected in (("en", english), ("zh-hans", f"可延长 1 至 {most} 个工作日。")):
+    for language, expected in (("en", english), ("zh-hans", f"最多可延长 {most} 个工作日。")):
         with translation.override(language), pytest.raises(InvalidInput) as refused:
             services.extend_reply(feedback=feedback, actor=wangwu, days_=most + 1,
                                   reason="需调查")
