@@ -55,6 +55,10 @@ def limits_text(version: ServiceItemVersion) -> str:
     if version.is_instant:
         return _("Legal limit %(legal)s; handled at once (completed on the spot).") % {
             "legal": days_text(version.legal_days)}
+    if not version.compression_days:
+        # Promised as long as the law allows: nothing to claim as shorter.
+        return _("Legal limit %(legal)s; promised %(promised)s.") % {
+            "legal": days_text(version.legal_days), "promised": days_text(version.promised_days)}
     return _("Legal limit %(legal)s; promised %(promised)s (%(days)s shorter, "
              "%(percent)s%%).") % {
         "legal": days_text(version.legal_days), "promised": days_text(version.promised_days),

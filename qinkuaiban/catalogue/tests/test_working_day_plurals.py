@@ -52,6 +52,21 @@ def test_the_published_commitment_counts_its_working_days(
     assert all(sentence in body for sentence in chinese)
 
 
+def test_a_promise_as_long_as_the_law_claims_no_shortening(
+    orgs: dict[str, Organisation]
+) -> None:
+    version = make_item(handling_org=orgs["goa-service-centre"], legal_days=5, promised_days=5)
+    url = reverse("catalogue:item", args=[version.item.code])
+    body = read(url, "en")
+    assert "We promise 5 working days where the law allows 5." in body
+    assert "Legal limit 5 working days; promised 5 working days." in body
+    assert "shorter" not in body
+    body = read(url, "zh-hans")
+    assert "我们承诺5个工作日办结" in body
+    assert "法定办结时限5个工作日；承诺办结时限5个工作日。" in body
+    assert "压缩" not in body
+
+
 @pytest.mark.parametrize(("legal", "english"), [
     (1, "completed on the spot; the law allows 1 working day."),
     (3, "completed on the spot; the law allows 3 working days."),
