@@ -345,7 +345,6 @@ class RequestSupplementForm(ActionForm):
             )
             self.fields[f"problem_{material.pk}"] = forms.CharField(
                 label=gettext_lazy("What is missing or wrong"), max_length=500, required=False,
-                widget=forms.TextInput(attrs={"class": "form-control"}),
             )
 
     def rows(self) -> list[tuple[Material, forms.BoundField, forms.BoundField]]:

@@ -18,9 +18,7 @@ class Label:
 
 @dataclass
 class Control:
-    tag: str
     attrs: dict[str, str]
-    form: str
     wrapped_in: Label | None = None
 
     @property
@@ -73,7 +71,7 @@ class _Reader(HTMLParser):
             tag == "input" and values.get("type", "text") not in NOT_CONTROLS)
         if is_control and self.forms:
             self.page.controls.append(Control(
-                tag, values, self.forms[-1], self.label_stack[-1] if self.label_stack else None))
+                values, self.label_stack[-1] if self.label_stack else None))
         if tag in VOID:
             return
         unseen = "visually-hidden" in values.get("class", "").split()
