@@ -18,7 +18,7 @@ The mix (deterministic: a fixed random seed):
 - warnings as today's sweep left them, and notified (the benchmark sweeps for the next working
   day, so a working day's worth of levels moves).
 
-Ratings (好差评), when the feedback app's `Evaluation` table is installed: 60 % of completed
+Ratings (好差评, the feedback app's `Evaluation`): 60 % of completed
 cases rated by their applicant a day after completion (very satisfied 80 %, satisfied 12 %,
 fairly 4 %, dissatisfied 2 %, very dissatisfied 2 %), written in SQL from the cases.
 
@@ -573,15 +573,8 @@ WHERE c.status = 'completed' AND c.applicant_id IS NOT NULL AND h.taken < 60
 """
 
 
-def add_ratings() -> int | None:
-    """Ratings of completed cases (see the module's notes); None when the feedback app has no
-    rating table in this installation."""
-    from django.apps import apps
-
-    try:
-        apps.get_model("feedback", "Evaluation")
-    except LookupError:
-        return None
+def add_ratings() -> int:
+    """Ratings of completed cases (see the module's notes): how many were added."""
     with connection.cursor() as cursor:
         cursor.execute(RATINGS_SQL)
         added = cursor.rowcount
