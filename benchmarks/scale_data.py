@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from django.apps import apps
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -221,12 +222,33 @@ def _restart_identity(table: str) -> None:
 def _copy(table: str, columns: tuple[str, ...], lines: list[str]) -> None:
     if not lines:
         return
+    extra_columns, extra_values = _model_defaults(table, columns)
+    suffix = "".join(f"\t{value}" for value in extra_values)
     with connection.cursor() as cursor:
         raw = cursor.cursor  # the psycopg cursor under Django's wrapper
-        with raw.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+        names = ", ".join((*columns, *extra_columns))
+        with raw.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
             chunk = 5000
             for start in range(0, len(lines), chunk):
-                copy.write("\n".join(lines[start:start + chunk]) + "\n")
+                copy.write("".join(f"{line}{suffix}\n" for line in lines[start:start + chunk]))
+
+
+@lru_cache
+def _model_defaults(table: str, columns: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
+    """The required columns the generator does not write that have a default on the model, with
+    it: a field added later with a default fills itself in. A required column without one
+    still fails the COPY, loudly (the generator has to decide its value); an optional one stays
+    NULL, as before."""
+    model = next(m for m in apps.get_models(include_auto_created=True)
+                 if m._meta.db_table == table)
+    names, values = [], []
+    for field in model._meta.concrete_fields:
+        if field.column in columns or field.null or not field.has_default():
+            continue
+        value = field.get_prep_value(field.get_default())
+        names.append(str(field.column))
+        values.append(_v(json.dumps(value) if isinstance(value, dict | list) else value))
+    return tuple(names), tuple(values)
 
 
 def population(target: int) -> Population:
