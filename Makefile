@@ -56,7 +56,7 @@ lint: $(VENV)/.installed-dev
 	$(VENV)/bin/mypy qinkuaiban
 	QKB_TESTING=1 $(PY) manage.py makemigrations --check --dry-run
 
-# Smoke runs of the benchmarks (PostgreSQL at DATABASE_URL's server; benchmarks/README.md).
+# Smoke runs of the benchmarks (the PostgreSQL server of benchmarks/README.md; CI runs them).
 bench-quick: $(VENV)/.installed-dev
 	$(PY) benchmarks/clock.py --quick
 	$(PY) benchmarks/scale.py --quick

@@ -64,6 +64,8 @@ DRAIN_TIMEOUT_S = 900
 # One intake worker per core: registering the morning's applications after the window.
 INTAKE_WORKERS = os.cpu_count() or 1
 TARGETS = {"submission_share": 0.40, "read_share": 0.50, "p99_ms": 300}
+# The targets whose miss ends the run with a failure (the smoke run in CI relies on it).
+CORRECTNESS = ("zero errors", "zero lost, duplicated, gaps, half-written")
 
 
 # --- inside Django: prepare and verify -------------------------------------------------------
@@ -589,7 +591,12 @@ def main() -> None:
     acknowledged_path = work / "acknowledged.json"
     acknowledged_path.write_text(json.dumps(acknowledged), encoding="utf-8")
     check = _child(["--verify", plan_path, str(acknowledged_path)], env)
-    print_json(summarise(phases, check, server, drained, shares))
+    summary = summarise(phases, check, server, drained, shares)
+    print_json(summary)
+    # Throughput shares move with a shared machine; a lost case or an error never does.
+    failed = [name for name in CORRECTNESS if not summary["met"][name]]
+    if failed:
+        raise SystemExit(f"peak_day: not met: {'; '.join(failed)}")
 
 
 if __name__ == "__main__":
