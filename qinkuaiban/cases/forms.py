@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from qinkuaiban.cases import legal, services
+from qinkuaiban.cases import legal, notifying, services
 from qinkuaiban.cases.kinds import ENQUIRY, ExtraAction
 from qinkuaiban.cases.models import (
     Case,
@@ -267,11 +267,17 @@ class ActionForm(forms.Form):
     `confirmation`, in the actor's own words ("I have checked …; completing … cannot be
     undone."): the form then has a required checkbox with that text, so no single click
     takes it, with or without JavaScript. The confirmation belongs to these pages only: the API
-    takes the same actions at once, its client being responsible for asking its user first."""
+    takes the same actions at once, its client being responsible for asking its user first.
+
+    A confirmation that promises the applicant a notice has a twin, `confirmation_unnotified`,
+    read instead when the platform tells the applicant nothing (a case registered by name only
+    has no account to tell): the same predicate as the notification decides, so the box and what
+    happens cannot disagree."""
 
     action: ClassVar[str]
     done_message: ClassVar[Any] = gettext_lazy("The case was updated.")
     confirmation: ClassVar[Any] = None
+    confirmation_unnotified: ClassVar[Any] = None
     # Actions that change nothing but the status need no more than a button.
     is_simple: ClassVar[bool] = False
     multipart: ClassVar[bool] = False
@@ -290,6 +296,9 @@ class ActionForm(forms.Form):
 
     def consequence(self) -> Any:
         """The text of the confirmation box (None: the action asks for none)."""
+        if self.confirmation_unnotified is not None and not notifying.tells_applicant(
+                self.case, self.action):
+            return self.confirmation_unnotified
         return self.confirmation
 
     @property
@@ -333,8 +342,10 @@ class RequestSupplementForm(ActionForm):
     )
     other_name = forms.CharField(label=gettext_lazy("Other material"), max_length=200,
                                  required=False)
-    other_problem = forms.CharField(label=gettext_lazy("What is missing or wrong"),
-                                    max_length=500, required=False)
+    # Its own label: the boxes of the checklist's materials read "What is missing or wrong".
+    other_problem = forms.CharField(
+        label=gettext_lazy("What is missing or wrong with the other material"), max_length=500,
+        required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -463,6 +474,10 @@ class RejectForm(ActionForm):
     confirmation = gettext_lazy(
         "I have checked the statutory ground and the reason given above; not accepting sends "
         "the applicant the decision not to accept, closes the case and cannot be undone.")
+    confirmation_unnotified = gettext_lazy(
+        "I have checked the statutory ground and the reason given above; not accepting closes "
+        "the case, sends no notice as the applicant has no platform account (hand or send them "
+        "the decision not to accept) and cannot be undone.")
     danger = True
     # Starts empty: a ground is a decision, never a default.
     ground = forms.ChoiceField(
@@ -542,6 +557,10 @@ class CompleteForm(ActionForm):
     confirmation = gettext_lazy(
         "I have checked the outcome chosen above; completing closes the case, sends the "
         "applicant the notice of completion and cannot be undone.")
+    confirmation_unnotified = gettext_lazy(
+        "I have checked the outcome chosen above; completing closes the case, sends no notice "
+        "as the applicant has no platform account (hand or send them the notice of completion) "
+        "and cannot be undone.")
     outcome = forms.ChoiceField(label=pgettext_lazy("case", "Outcome"), choices=Outcome.choices,
                                 initial=Outcome.APPROVED, widget=forms.RadioSelect)
     reason = _reason(
@@ -594,6 +613,10 @@ class InstantForm(CompleteForm):
         "I have checked the materials and the outcome chosen above; handling at once accepts "
         "and completes the case in one step, sends the applicant the notice of completion and "
         "cannot be undone.")
+    confirmation_unnotified = gettext_lazy(
+        "I have checked the materials and the outcome chosen above; handling at once accepts "
+        "and completes the case in one step, sends no notice as the applicant has no platform "
+        "account (hand or send them the notice of completion) and cannot be undone.")
 
     def perform(self) -> Case:
         data = self.cleaned_data
@@ -622,6 +645,9 @@ class VoidForm(ActionForm):
     confirmation = gettext_lazy(
         "I have checked that this case was registered in error; voiding closes it, tells the "
         "applicant and cannot be undone.")
+    confirmation_unnotified = gettext_lazy(
+        "I have checked that this case was registered in error; voiding closes it, sends no "
+        "notice as the applicant has no platform account, and cannot be undone.")
     danger = True
     reason = _reason(required=True)
 
@@ -635,6 +661,9 @@ class TerminateForm(ActionForm):
     confirmation = gettext_lazy(
         "I have checked the reason given above; terminating ends the handling of the case, "
         "tells the applicant and cannot be undone.")
+    confirmation_unnotified = gettext_lazy(
+        "I have checked the reason given above; terminating ends the handling of the case, "
+        "sends no notice as the applicant has no platform account, and cannot be undone.")
     danger = True
     reason = _reason(required=True)
 

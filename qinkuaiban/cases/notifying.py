@@ -75,6 +75,12 @@ def _send(
            channels=channels, target=case)
 
 
+def tells_applicant(case: Case, action: str) -> bool:
+    """Whether the applicant hears of this action: only an account can be told, and a case
+    registered by name only (at the window, by phone, anonymously) has none."""
+    return action in APPLICANT_ACTIONS and case.applicant_id is not None
+
+
 def case_changed(*, case: Case, action: str, actor: User | None, reason: str = "") -> None:
     """Tell the applicant and/or the handlers that an action was taken on the case."""
     title = _("Case %(number)s: %(action)s") % {
@@ -85,7 +91,7 @@ def case_changed(*, case: Case, action: str, actor: User | None, reason: str = "
     }
     if reason:
         body = _("%(body)s Reason: %(reason)s") % {"body": body, "reason": reason}
-    if action in APPLICANT_ACTIONS and case.applicant_id is not None:
+    if tells_applicant(case, action):
         _send(recipients=[case.applicant] if case.applicant else [], actor=actor, case=case,
               kind=f"cases.{action}", title=title, body=body, sms=action in SMS_ACTIONS)
     if action in STAFF_ACTIONS:

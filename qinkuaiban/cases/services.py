@@ -1031,9 +1031,9 @@ def _apply_transfer(step: Step) -> None:
     step.after.append(lambda: notifying.transfer_requested(case=case, to_org=to_org,
                                                            actor=step.actor, days=days))
     if case.transfer_count >= int(setting("QKB_CASE_ESCALATE_AT_TRANSFER")):
-        reason = _("The case has been transferred %(count)s times.") % {
-            "count": case.transfer_count,
-        }
+        reason = ngettext("The case has been transferred %(count)s time.",
+                          "The case has been transferred %(count)s times.",
+                          case.transfer_count) % {"count": case.transfer_count}
         step.after.append(lambda: _escalate(transfer, reason))
 
 

@@ -1,5 +1,6 @@
 """The form controls of an HTML page and the labels tied to them, for the accessibility tests."""
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
@@ -20,6 +21,8 @@ class Label:
 class Control:
     attrs: dict[str, str]
     wrapped_in: Label | None = None
+    # Which <form> of the page holds it (1, 2, … in document order).
+    form: int = 0
 
     @property
     def name(self) -> str:
@@ -48,6 +51,31 @@ class Page:
     def heard_label(self, control: Control) -> str:
         return " ".join(" ".join(label.text.split()) for label in self.labels_of(control)).strip()
 
+    def accessible_name(self, control: Control) -> str:
+        """What a screen reader announces: `aria-label`, else the tied labels' text (the pages
+        tie no control by `aria-labelledby`)."""
+        return " ".join(control.attrs.get("aria-label", "").split()) or self.heard_label(control)
+
+    def same_names_in_a_form(self) -> dict[str, list[str]]:
+        """Accessible names given to more than one control of one form, with those controls'
+        names: a user cannot tell such controls apart."""
+        by_name: dict[tuple[int, str], list[str]] = defaultdict(list)
+        for control in self.controls:
+            by_name[(control.form, self.accessible_name(control))].append(control.name)
+        return {name: controls for (_form, name), controls in by_name.items()
+                if len(controls) > 1}
+
+    def look_alikes_without_own_name(self) -> list[str]:
+        """Controls sharing their visible label with another control of their form whose
+        accessible name says no more than that label, so that nothing tells them apart."""
+        by_label: dict[tuple[int, str], list[Control]] = defaultdict(list)
+        for control in self.controls:
+            if seen := self.seen_label(control):
+                by_label[(control.form, seen)].append(control)
+        return [control.name for (_form, seen), controls in by_label.items()
+                if len(controls) > 1 for control in controls
+                if self.accessible_name(control) == seen]
+
     def control(self, name: str) -> Control:
         return next(control for control in self.controls if control.name == name)
 
@@ -58,7 +86,9 @@ class _Reader(HTMLParser):
         self.page = Page()
         # Open elements: (tag, hidden from sight, hidden from everyone).
         self.stack: list[tuple[str, bool, bool]] = []
-        self.forms: list[str] = []
+        # The open forms, by their number on the page.
+        self.forms: list[int] = []
+        self.form_count = 0
         self.label_stack: list[Label] = []
 
     def _hidden(self) -> tuple[bool, bool]:
@@ -71,14 +101,15 @@ class _Reader(HTMLParser):
             tag == "input" and values.get("type", "text") not in NOT_CONTROLS)
         if is_control and self.forms:
             self.page.controls.append(Control(
-                values, self.label_stack[-1] if self.label_stack else None))
+                values, self.label_stack[-1] if self.label_stack else None, self.forms[-1]))
         if tag in VOID:
             return
         unseen = "visually-hidden" in values.get("class", "").split()
         gone = values.get("aria-hidden") == "true" or "hidden" in values
         self.stack.append((tag, unseen, gone))
         if tag == "form":
-            self.forms.append(values.get("action", ""))
+            self.form_count += 1
+            self.forms.append(self.form_count)
         elif tag == "label":
             label = Label(values.get("for", ""))
             self.page.labels.append(label)

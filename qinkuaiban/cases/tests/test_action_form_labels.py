@@ -1,5 +1,6 @@
 """Every control of every form on the case page has a label a screen reader and a sighted user
-can tie to it; the one-time notice names the material beside each box."""
+can tie to it, and no two controls of one form go by the same name; the one-time notice names
+the material beside each box, and its box for anything else has a label of its own."""
 
 from collections.abc import Callable
 
@@ -85,6 +86,29 @@ def test_every_control_of_every_form_on_the_case_page_has_a_label(
     assert unlabelled == []
     unseen = [control.name for control in page.controls if not page.seen_label(control)]
     assert unseen == []
+    assert page.same_names_in_a_form() == {}
+    assert page.look_alikes_without_own_name() == []
+
+
+def test_two_controls_of_one_form_with_the_same_name_are_found() -> None:
+    page = read_page(
+        '<form><label for="a">需补正的内容</label><input id="a" name="a">'
+        '<label for="b">需补正的内容</label><input id="b" name="b"></form>'
+        '<form><label for="c">需补正的内容</label><input id="c" name="c"></form>')
+    assert page.same_names_in_a_form() == {"需补正的内容": ["a", "b"]}
+    assert page.look_alikes_without_own_name() == ["a", "b"]
+
+
+def test_controls_that_look_alike_but_name_their_item_for_a_screen_reader_pass() -> None:
+    page = read_page(
+        '<form>'
+        '<label for="a"><span aria-hidden="true">需补正的内容</span>'
+        '<span class="visually-hidden">需补正的内容：身份证</span></label><input id="a" name="a">'
+        '<label for="b"><span aria-hidden="true">需补正的内容</span>'
+        '<span class="visually-hidden">需补正的内容：营业执照</span></label><input id="b" name="b">'
+        '</form>')
+    assert page.same_names_in_a_form() == {}
+    assert page.look_alikes_without_own_name() == []
 
 
 @pytest.mark.parametrize(("language", "seen", "heard"), [
@@ -104,6 +128,43 @@ def test_each_box_of_the_one_time_notice_is_labelled_with_its_material(
         assert material.name in page.heard_label(pick)
         assert page.seen_label(problem) == seen
         assert page.heard_label(problem) == heard.format(name=material.name)
+
+
+@pytest.mark.parametrize(("language", "label", "material_box"), [
+    ("zh-hans", "其他材料需补正的内容", "需补正的内容"),
+    ("en", "What is missing or wrong with the other material", "What is missing or wrong"),
+])
+def test_the_box_for_anything_else_has_its_own_label_seen_and_heard(
+    language: str, label: str, material_box: str, item: ServiceItem, cast: dict[str, User]
+) -> None:
+    page = case_page(submitted(item, cast), cast["lisi"], language=language)
+    other = page.control("request_supplement-other_problem")
+    assert page.seen_label(other) == label
+    assert page.accessible_name(other) == label
+    boxes = [control for control in page.controls
+             if control.name.startswith("request_supplement-problem_")]
+    assert boxes
+    assert {page.seen_label(box) for box in boxes} == {material_box}
+    assert label not in {page.accessible_name(box) for box in boxes}
+
+
+def test_an_error_on_the_box_for_anything_else_is_tied_to_it(
+    item: ServiceItem, cast: dict[str, User]
+) -> None:
+    case = submitted(item, cast)
+    client = Client()
+    client.force_login(cast["lisi"])
+    response = client.post(reverse("cases:act", args=[case.number, "request_supplement"]), {
+        "request_supplement-reason": "请补正", "request_supplement-other_name": "委托书"})
+    assert response.status_code == 422
+    page = read_page(response.content.decode())
+    other = page.control("request_supplement-other_problem")
+    error_id = "id_request_supplement-other_problem_error"
+    assert error_id in other.attrs["aria-describedby"].split()
+    assert other.attrs["aria-invalid"] == "true"
+    assert f'<ul class="error" id="{error_id}"><li>请填写材料名称并写明问题。</li></ul>' in (
+        response.content.decode())
+    assert page.seen_label(other) == "其他材料需补正的内容"
 
 
 def test_each_material_that_may_follow_is_a_checkbox_named_after_it(

@@ -527,3 +527,30 @@ def test_nothing_listens_to_the_receipts_saves_which_the_hand_written_insert_doe
     from django.db.models.signals import post_save, pre_save
 
     assert not pre_save.has_listeners(Intake) and not post_save.has_listeners(Intake)
+
+
+@pytest.mark.parametrize(("language", "attempts", "expected"), [
+    ("en", 1, "could not be registered as a case after 1 attempt."),
+    ("en", 5, "could not be registered as a case after 5 attempts."),
+    ("zh-hans", 5, "申请经 5 次尝试仍未能登记为办件"),
+])
+def test_a_failed_application_counts_its_attempts(queued, zhangsan, lisi, language, attempts,
+                                                  expected):
+    from django.urls import reverse
+
+    from qinkuaiban.cases.tests.test_views_apply import signed_in
+
+    received = _receive(queued, zhangsan)
+    Intake.objects.filter(pk=received.pk).update(status=IntakeStatus.FAILED, attempts=attempts)
+    page = signed_in(lisi).get(reverse("cases:received", args=[received.receipt]),
+                               HTTP_ACCEPT_LANGUAGE=language)
+    assert expected in page.content.decode()
+
+
+def test_the_command_counts_one_application_as_one(queued, zhangsan, capsys):
+    from django.utils import translation
+
+    _receive(queued, zhangsan)
+    with translation.override("en"):
+        call_command("process_intakes")
+    assert "Registered 1 received application; none waiting" in capsys.readouterr().out

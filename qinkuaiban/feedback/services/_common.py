@@ -6,6 +6,7 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from qinkuaiban.cases.conf import setting as case_setting
 from qinkuaiban.core.errors import InvalidInput, NotPermitted
@@ -42,6 +43,11 @@ def required_text(value: str, *, field: str, message: str, limit: int = 5000) ->
     if not text:
         raise InvalidInput(message, code=f"{field}_required", field=field)
     if len(text) > limit:
-        raise InvalidInput(_("At most %(limit)s characters.") % {"limit": limit},
-                           code="too_long", field=field)
+        raise too_long(field=field, limit=limit)
     return text
+
+
+def too_long(*, field: str, limit: int) -> InvalidInput:
+    """The error of a text in `field` longer than `limit` characters."""
+    message = ngettext("At most %(limit)s character.", "At most %(limit)s characters.", limit)
+    return InvalidInput(message % {"limit": limit}, code="too_long", field=field)

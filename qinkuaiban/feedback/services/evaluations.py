@@ -16,7 +16,7 @@ from qinkuaiban.feedback import notifying
 from qinkuaiban.feedback.conf import days
 from qinkuaiban.feedback.models import Evaluation, RatingInvitation
 from qinkuaiban.feedback.rules import FeedbackKind, RatedObject, RatingChannel, rating_errors
-from qinkuaiban.feedback.services._common import deadline, refuse_admin, today
+from qinkuaiban.feedback.services._common import deadline, refuse_admin, today, too_long
 from qinkuaiban.feedback.services.rectifications import open_rectification
 from qinkuaiban.identity.models import User
 from qinkuaiban.workdays.rules import Deadline
@@ -133,8 +133,7 @@ def rate_case(
         raise Conflict(_("You have already rated this."), code="already_rated")
     comment = (comment or "").strip()
     if len(comment) > COMMENT_LIMIT:
-        raise InvalidInput(_("At most %(limit)s characters.") % {"limit": COMMENT_LIMIT},
-                           code="too_long", field="comment")
+        raise too_long(field="comment", limit=COMMENT_LIMIT)
     try:
         with transaction.atomic():
             evaluation = Evaluation.objects.create(

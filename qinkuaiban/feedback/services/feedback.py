@@ -49,7 +49,13 @@ from qinkuaiban.feedback.rules import (
     may_publish,
     redact,
 )
-from qinkuaiban.feedback.services._common import deadline, refuse_admin, required_text, today
+from qinkuaiban.feedback.services._common import (
+    deadline,
+    refuse_admin,
+    required_text,
+    today,
+    too_long,
+)
 from qinkuaiban.identity.models import Organisation, User
 from qinkuaiban.identity.roles import STAFF_ROLES
 
@@ -143,13 +149,11 @@ def _clean_submission(
                             limit=CONTENT_LIMIT)
     contact = (contact or "").strip()
     if len(contact) > 120:
-        raise InvalidInput(_("At most %(limit)s characters.") % {"limit": 120},
-                           code="too_long", field="contact")
+        raise too_long(field="contact", limit=120)
     if target.type not in TargetType.values:
         raise InvalidInput(_("Unknown target."), code="invalid_target", field="target")
     if len(target.text) > 100:
-        raise InvalidInput(_("At most %(limit)s characters.") % {"limit": 100},
-                           code="too_long", field="respondent")
+        raise too_long(field="respondent", limit=100)
     return Submission(kind=kind, title=title, content=content, contact=contact,
                       target=target, consent_to_publish=consent)
 

@@ -7,7 +7,7 @@ from argparse import ArgumentParser
 from typing import Any
 
 from django.core.management.base import BaseCommand
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from qinkuaiban.cases import intake
 from qinkuaiban.cases.models import Intake, IntakeStatus
@@ -40,8 +40,10 @@ class Command(BaseCommand):
             if done:
                 total += done
                 left = Intake.objects.filter(status=IntakeStatus.QUEUED).count()
-                self.stdout.write(_("Registered %(total)s received applications, %(left)s "
-                                    "waiting") % {"total": total, "left": left})
+                self.stdout.write(ngettext(
+                    "Registered %(total)s received application, %(left)s waiting",
+                    "Registered %(total)s received applications, %(left)s waiting", total)
+                    % {"total": total, "left": left})
             return bool(done)
 
         run_until_idle(step=register, loop=options["loop"], interval=options["interval"],
@@ -49,10 +51,13 @@ class Command(BaseCommand):
         waiting = Intake.objects.filter(status=IntakeStatus.QUEUED).count()
         if waiting:
             self.stdout.write(self.style.WARNING(
-                _("Registered %(total)s received applications; %(waiting)s still waiting (due "
-                  "later, after a failed attempt, or taken by another worker)")
+                ngettext("Registered %(total)s received application; %(waiting)s still waiting "
+                         "(due later, after a failed attempt, or taken by another worker)",
+                         "Registered %(total)s received applications; %(waiting)s still waiting "
+                         "(due later, after a failed attempt, or taken by another worker)", total)
                 % {"total": total, "waiting": waiting}))
         else:
             self.stdout.write(self.style.SUCCESS(
-                _("Registered %(total)s received applications; none waiting")
+                ngettext("Registered %(total)s received application; none waiting",
+                         "Registered %(total)s received applications; none waiting", total)
                 % {"total": total}))

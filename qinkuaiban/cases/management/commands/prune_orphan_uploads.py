@@ -7,6 +7,7 @@ from typing import Any
 from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from qinkuaiban.cases.uploads import stored_uploads
 
@@ -53,8 +54,10 @@ class Command(BaseCommand):
         counts = {"checked": checked, "referenced": referenced, "recent": recent,
                   "orphans": orphans, "hours": hours}
         self.stdout.write(
-            _("Files checked: %(checked)s; referenced by an attachment: %(referenced)s; "
-              "younger than %(hours)s hours: %(recent)s.") % counts
+            ngettext("Files checked: %(checked)s; referenced by an attachment: %(referenced)s; "
+                     "younger than %(hours)s hour: %(recent)s.",
+                     "Files checked: %(checked)s; referenced by an attachment: %(referenced)s; "
+                     "younger than %(hours)s hours: %(recent)s.", hours) % counts
         )
         self.stdout.write(
             (_("Orphaned files that would be deleted: %(orphans)s (dry run, nothing deleted).")
