@@ -1,12 +1,8 @@
 """Real concurrency on PostgreSQL (skipped on SQLite, where writers are serialised anyway):
 numbers under 50 simultaneous submissions, and two handlers taking the same action."""
 
-import threading
-from collections.abc import Callable
-from typing import Any
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.utils import timezone
 
 from qinkuaiban.cases import services
@@ -15,6 +11,7 @@ from qinkuaiban.cases.tests.factories import submit
 from qinkuaiban.core.errors import Conflict
 from qinkuaiban.identity.models import User
 from qinkuaiban.identity.roles import Role
+from tests.reliability.threads import run_together
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -23,28 +20,6 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 def postgres_only(db: None) -> None:
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL for real row locks")
-
-
-def run_together(workers: list[Callable[[], Any]]) -> list[Any]:
-    """Start every worker at the same moment; return each one's result or exception."""
-    barrier = threading.Barrier(len(workers))
-    results: list[Any] = [None] * len(workers)
-
-    def run(index: int, work: Callable[[], Any]) -> None:
-        try:
-            barrier.wait()
-            results[index] = work()
-        except Exception as exc:
-            results[index] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, w)) for i, w in enumerate(workers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
 
 
 def test_fifty_simultaneous_submissions_get_distinct_gap_free_numbers(item, zhangsan):
