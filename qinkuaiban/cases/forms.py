@@ -11,9 +11,9 @@ from typing import Any, ClassVar
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
-from qinkuaiban.cases import legal, notifying, services
+from qinkuaiban.cases import held, legal, notifying, services
 from qinkuaiban.cases.kinds import ENQUIRY, ExtraAction
 from qinkuaiban.cases.models import (
     Case,
@@ -25,7 +25,7 @@ from qinkuaiban.cases.models import (
 )
 from qinkuaiban.cases.workflow import Action
 from qinkuaiban.catalogue.models import Material, Necessity, ServiceItem
-from qinkuaiban.core.errors import NotPermitted
+from qinkuaiban.core.errors import InvalidInput, NotPermitted
 from qinkuaiban.core.widgets import DateInput
 from qinkuaiban.identity.models import Organisation, OrganisationKind, User
 
@@ -61,11 +61,14 @@ NECESSITY_HELP: dict[str, Any] = {
 
 
 class MaterialsForm(forms.Form):
-    """One file input per material of the checklist, plus one for anything else."""
+    """One file input per material of the checklist, plus one for anything else. Files held
+    from an earlier attempt (`held.py`) and still ticked join their material's list, so they
+    are checked and attached exactly as files chosen anew."""
 
-    def __init__(self, *args: Any, materials: Sequence[Material], **kwargs: Any) -> None:
+    def __init__(self, data: Any = None, files: Any = None, *, materials: Sequence[Material],
+                 returned: held.Returned | None = None, **kwargs: Any) -> None:
         kwargs.setdefault("prefix", "materials")
-        super().__init__(*args, **kwargs)
+        super().__init__(data, files, **kwargs)
         self.materials = list(materials)
         for material in self.materials:
             self.fields[f"m{material.pk}"] = MultipleFileField(
@@ -75,6 +78,21 @@ class MaterialsForm(forms.Form):
             label=gettext_lazy("Other files"),
             help_text=gettext_lazy("Anything else that supports the application."),
         )
+        self.returned = returned or held.Returned()
+        # Each upload that came from a held file, by identity: kept as it is after an error.
+        self._held_uploads: dict[int, held.HeldFile] = {}
+        # What the page lists under each input after an error (`hold_chosen`).
+        self.held: dict[str, list[held.HeldFile]] = {}
+        if self.returned.kept:
+            self.files = self.files.copy()
+            for found, upload in self.returned.kept:
+                self.files.appendlist(self.add_prefix(self._field_name(found.material_id)),
+                                      upload)
+                self._held_uploads[id(upload)] = found
+
+    @staticmethod
+    def _field_name(material_id: int | None) -> str:
+        return "other" if material_id is None else f"m{material_id}"
 
     def rows(self) -> list[tuple[Material | None, forms.BoundField]]:
         """Each material with its input, in checklist order, then the input for other files."""
@@ -84,6 +102,23 @@ class MaterialsForm(forms.Form):
         found.append((None, self["other"]))
         return found
 
+    def rows_with_held(self) -> list[tuple[Material | None, forms.BoundField,
+                                           list[held.HeldFile]]]:
+        """`rows`, each with the files held for it."""
+        return [(material, field, self.held.get(field.name, []))
+                for material, field in self.rows()]
+
+    def clean(self) -> dict[str, Any] | None:
+        cleaned = super().clean()
+        if self.returned.lost:
+            raise forms.ValidationError(
+                ngettext("A file you chose earlier has expired and must be chosen again.",
+                         "%(count)s files you chose earlier have expired and must be chosen "
+                         "again.", self.returned.lost) % {"count": self.returned.lost},
+                code="held_file_expired",
+            )
+        return cleaned
+
     def files_chosen(self) -> list[services.MaterialFile]:
         """(material id or None, file) for every chosen file."""
         chosen: list[services.MaterialFile] = []
@@ -91,6 +126,27 @@ class MaterialsForm(forms.Form):
             chosen += [(material.pk, f) for f in self.cleaned_data.get(f"m{material.pk}", [])]
         chosen += [(None, f) for f in self.cleaned_data.get("other", [])]
         return chosen
+
+    def hold_chosen(self, *, actor: User) -> None:
+        """After an error: keep every chosen file the upload checks accept for the next
+        attempt (a held one stays under its token: its file and its expiry are those of the
+        first attempt); a refused one is not kept, and its message shows under its input
+        unless the service's error or the input's own check already says why."""
+        said = {str(message) for message in self.non_field_errors()}
+        refused_by_input = set(self.errors)
+        for material_id, name in [(m.pk, self._field_name(m.pk)) for m in self.materials] + [
+                (None, "other")]:
+            for upload in self.files.getlist(self.add_prefix(name)):
+                found = self._held_uploads.get(id(upload))
+                if found is None:
+                    try:
+                        found = held.hold(upload, actor=actor, material_id=material_id)
+                    except InvalidInput as exc:
+                        # An empty file, say, is already refused by its input's own check.
+                        if exc.message not in said and name not in refused_by_input:
+                            self.add_error(name, exc.message)
+                        continue
+                self.held.setdefault(name, []).append(found)
 
 
 class ApplyForm(forms.Form):

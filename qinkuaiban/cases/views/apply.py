@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect
 
-from qinkuaiban.cases import intake, selectors, services
+from qinkuaiban.cases import held, intake, selectors, services
 from qinkuaiban.cases.forms import ApplyForm, MaterialsForm
 from qinkuaiban.cases.kinds import takes_online_applications
 from qinkuaiban.cases.models import Case, IntakeStatus, Status
@@ -67,17 +67,26 @@ def _show_error(exc: DomainError, form: DeclaredForm, materials: MaterialsForm) 
         form.add_error(None, exc.message)
 
 
+def _returned(request: HttpRequest, actor: User, material_list: list[Any]) -> held.Returned:
+    """The held files the form sent back; the ones the applicant unticked go at once."""
+    found = held.returned(request.POST, actor=actor, material_ids=[m.pk for m in material_list])
+    held.discard(found.dropped)
+    return found
+
+
 def _page(request: HttpRequest, *, version: ServiceItemVersion, form: DeclaredForm,
           materials: MaterialsForm, meta: dict[str, str], draft: Case | None = None,
           status: int = 200, closed: bool = False) -> HttpResponse:
-    files_dropped = request.method == "POST" and bool(request.FILES) and (
-        bool(form.errors) or bool(materials.errors))
+    if materials.is_bound:
+        # The form goes back with an error: the files chosen are kept for the next attempt.
+        materials.hold_chosen(actor=actor_of(request))
     attachments = list(selectors.case_attachments(case=draft)) if draft is not None else []
     return render(request, "cases/apply.html", {
         "item": version.item, "version": version, "form": form, "materials": materials,
         "materials_list": list(version.materials.all()), "meta": meta, "draft": draft,
         "attachments": attachments, "badges": badges(version), "limits": limits_text(version),
-        "visits": visits_text(version), "files_dropped": files_dropped,
+        "visits": visits_text(version), "held_shown": held.SHOWN_NAME,
+        "held_keep": held.KEEP_NAME,
         "applications_closed": closed, "Necessity": Necessity,
     }, status=status)
 
@@ -119,7 +128,9 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
     meta = ApplyForm(request.POST)
     form = declared_form(version, request.POST, request.FILES,
                          partial=request.POST.get("intent") == "draft")
-    materials = MaterialsForm(request.POST, request.FILES, materials=material_list)
+    returned = _returned(request, actor, material_list)
+    materials = MaterialsForm(request.POST, request.FILES, materials=material_list,
+                              returned=returned)
     token = request.POST.get("form_token", "")[:64] or new_token()
     valid = form.is_valid() & materials.is_valid()
     if not meta.is_valid():
@@ -132,6 +143,7 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
                 received = intake.receive_application(
                     actor=actor, item=item, form=form.cleaned_data,
                     files=materials.files_chosen(), idempotency_key=KEY_PREFIX + token)
+                held.discard(returned.kept_files)
                 return redirect("cases:received", receipt=received.receipt)
             case = services.submit_case(
                 actor=actor, item=item, form=form.cleaned_data,
@@ -142,6 +154,8 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
             _show_error(exc, form, materials)
             return _page(request, version=version, form=form, materials=materials,
                          meta={"form_token": token}, status=exc.http_status)
+        # The service wrote its own copy of each file: the held ones have served.
+        held.discard(returned.kept_files)
         return _after_save(request, case, wanted_submit=wanted_submit)
     return _page(request, version=version, form=form, materials=materials,
                  meta={"form_token": token}, status=422)
@@ -171,7 +185,9 @@ def draft(request: HttpRequest, pk: int) -> HttpResponse:
                      form=declared_form(version, initial=_form_initial(case)),
                      materials=MaterialsForm(materials=material_list), meta={}, draft=case)
     intent = request.POST.get("intent", "")
+    returned = _returned(request, actor, material_list)
     if intent == "discard":
+        held.discard(returned.kept_files)
         try:
             services.withdraw(case=case, actor=actor, reason=_("Draft discarded"))
         except DomainError as exc:
@@ -181,7 +197,8 @@ def draft(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("cases:mine")
     form = declared_form(version, request.POST, request.FILES, initial=_form_initial(case),
                          partial=intent == "draft")
-    materials = MaterialsForm(request.POST, request.FILES, materials=material_list)
+    materials = MaterialsForm(request.POST, request.FILES, materials=material_list,
+                              returned=returned)
     valid = form.is_valid() & materials.is_valid()
     if intent not in ("draft", "submit"):
         form.add_error(None, _("The form was incomplete. Please try again."))
@@ -197,6 +214,7 @@ def draft(request: HttpRequest, pk: int) -> HttpResponse:
             case.refresh_from_db()
             return _page(request, version=version, form=form, materials=materials, meta={},
                          draft=case, status=exc.http_status)
+        held.discard(returned.kept_files)
         return _after_save(request, case, wanted_submit=False)
     return _page(request, version=version, form=form, materials=materials, meta={}, draft=case,
                  status=422)
