@@ -124,6 +124,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             " PRAGMA busy_timeout=20000;"
         ),
     }
+    # The queue's covering indexes carry INCLUDE columns for PostgreSQL; SQLite builds the
+    # same indexes without them, which is all the embedded default needs.
+    SILENCED_SYSTEM_CHECKS = ["models.W040"]
 else:
     # Persistent connections: a new connection per request costs list pages ~60 % (DESIGN.md).
     DATABASES["default"]["CONN_MAX_AGE"] = env_int("DB_CONN_MAX_AGE", 600)

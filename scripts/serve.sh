@@ -33,7 +33,12 @@ done
 trap 'for p in $worker "${intakes[@]}"; do pkill -P $p 2>/dev/null; done; kill $worker $sweeper $clocks "${intakes[@]}" 2>/dev/null || true' EXIT INT TERM
 
 echo
-echo "勤快办 is serving on http://$HOST:$PORT/  (Ctrl-C stops it)"
+echo "勤快办已启动：http://$HOST:$PORT/  （按 Ctrl-C 停止）"
+# The demo's logins scroll away under the server's log: say once more where they are.
+demo_password="${QKB_VAR_DIR:-var}/demo_password"
+if [ -f "$demo_password" ]; then
+  echo "演示账号见上表（如 zhangsan、lisi、wangwu），密码：$(cat "$demo_password")"
+fi
 echo
 .venv/bin/gunicorn qinkuaiban.wsgi:application \
   --bind "$HOST:$PORT" --workers "$WORKERS" --threads 2 \

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils.module_loading import import_string
 
+from qinkuaiban.core.validators import mask_mobile
+
 logger = logging.getLogger(__name__)
 
 GATEWAY_TIMEOUT_SECONDS = 10
@@ -38,7 +40,8 @@ class ConsoleSmsBackend(BaseSmsBackend):
     """Writes each text to the log instead of sending it (development and demos)."""
 
     def send(self, *, mobile: str, text: str, idempotency_key: str) -> str:
-        logger.info("SMS to %s [%s]: %s", mobile, idempotency_key, text)
+        # A log is read by more people than the number's owner: the number is masked.
+        logger.info("SMS to %s [%s]: %s", mask_mobile(mobile), idempotency_key, text)
         return f"console:{idempotency_key}"
 
 

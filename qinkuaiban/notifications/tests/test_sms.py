@@ -108,13 +108,16 @@ def test_a_gateway_url_that_is_not_http_is_refused() -> None:
         HttpGatewaySmsBackend(url="file:///etc/passwd", token="t")
 
 
-def test_the_console_backend_logs_the_text(caplog: pytest.LogCaptureFixture) -> None:
+def test_the_console_backend_logs_the_text_and_a_masked_number(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     with caplog.at_level(logging.INFO, logger="qinkuaiban.notifications.sms"):
         reference = ConsoleSmsBackend().send(mobile="13800000001", text="您好",
                                              idempotency_key="k9")
 
     assert reference == "console:k9"
-    assert "13800000001" in caplog.text and "您好" in caplog.text
+    assert "138****0001" in caplog.text and "您好" in caplog.text
+    assert "13800000001" not in caplog.text
 
 
 def test_the_configured_backend_is_used(settings) -> None:
