@@ -79,6 +79,8 @@ class MaterialsForm(forms.Form):
             help_text=gettext_lazy("Anything else that supports the application."),
         )
         self.returned = returned or held.Returned()
+        # Set once the files were saved with a draft: nothing is left to hold.
+        self.attached = False
         # Each upload that came from a held file, by identity: kept as it is after an error.
         self._held_uploads: dict[int, held.HeldFile] = {}
         # What the page lists under each input after an error (`hold_chosen`).
@@ -132,6 +134,8 @@ class MaterialsForm(forms.Form):
         attempt (a held one stays under its token: its file and its expiry are those of the
         first attempt); a refused one is not kept, and its message shows under its input
         unless the service's error or the input's own check already says why."""
+        if self.attached:
+            return
         said = {str(message) for message in self.non_field_errors()}
         refused_by_input = set(self.errors)
         for material_id, name in [(m.pk, self._field_name(m.pk)) for m in self.materials] + [
@@ -299,6 +303,8 @@ class VerifyForm(forms.Form):
     )
     code = forms.CharField(
         label=gettext_lazy("Notice verification code"), max_length=16,
+        help_text=gettext_lazy("Printed at the foot of the notice, beside the QR code. It is "
+                               "not the verification code given when applying."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
 

@@ -19,6 +19,7 @@ would take held files whose tokens still count.
 
 import hashlib
 import re
+import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,7 +28,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.files import File
 from django.core.files.storage import default_storage
-from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.files.uploadedfile import InMemoryUploadedFile, UploadedFile
 from django.db import transaction
 from django.http import QueryDict
 from django.utils import timezone
@@ -73,7 +74,7 @@ class Returned:
     """The held files a POST sent back: kept (with the upload each becomes), unticked, and how
     many ticked tokens were refused (forged, another user's, expired, or their file changed)."""
 
-    kept: list[tuple[HeldFile, SimpleUploadedFile]] = field(default_factory=list)
+    kept: list[tuple[HeldFile, UploadedFile]] = field(default_factory=list)
     dropped: list[HeldFile] = field(default_factory=list)
     lost: int = 0
 
@@ -114,7 +115,7 @@ def verify(token: str, *, actor: User, material_ids: Iterable[int]) -> HeldFile 
     material_id, name = payload.get("m"), payload.get("n")
     if material_id is not None and material_id not in set(material_ids):
         return None
-    if not isinstance(name, str) or not STORED_NAME.match(name):
+    if not isinstance(name, str) or not STORED_NAME.fullmatch(name):
         return None
     try:
         return HeldFile(token, material_id, name, str(payload["o"]), int(payload["s"]),
@@ -123,46 +124,60 @@ def verify(token: str, *, actor: User, material_ids: Iterable[int]) -> HeldFile 
         return None
 
 
-def reopen(held: HeldFile) -> SimpleUploadedFile | None:
+def reopen(held: HeldFile) -> UploadedFile | None:
     """The held file as an upload with its original name, or None when it is not (or no
-    longer) the file the token was signed for."""
-    match = STORED_NAME.match(held.name)
+    longer) the file the token was signed for. Copied in chunks, as Django receives an upload:
+    in memory up to FILE_UPLOAD_MAX_MEMORY_SIZE, in an unnamed temporary file beyond (which
+    the storage copies rather than moves, and the system removes once it is closed)."""
+    match = STORED_NAME.fullmatch(held.name)
     if match is None:
         return None
+    # The upload owns the file from here: closed by whoever consumes it, or on error below.
+    sink = tempfile.SpooledTemporaryFile(max_size=settings.FILE_UPLOAD_MAX_MEMORY_SIZE)  # noqa: SIM115
+    upload = InMemoryUploadedFile(sink, None, held.original_name,
+                                  CONTENT_TYPES[match["extension"]], held.size, None)
     digest = hashlib.sha256()
-    chunks: list[bytes] = []
+    size = 0
     try:
         with default_storage.open(held.name, "rb") as stored:
             for chunk in iter(lambda: stored.read(CHUNK), b""):
-                chunks.append(chunk)
+                size += len(chunk)
+                if size > held.size:
+                    break
                 digest.update(chunk)
-    except (FileNotFoundError, OSError):
+                sink.write(chunk)
+    except OSError:
+        upload.close()
         return None
-    content = b"".join(chunks)
-    if len(content) != held.size or digest.hexdigest() != held.sha256:
+    if size != held.size or digest.hexdigest() != held.sha256:
+        upload.close()
         return None
-    return SimpleUploadedFile(held.original_name, content,
-                              content_type=CONTENT_TYPES[match["extension"]])
+    sink.seek(0)
+    return upload
 
 
-def returned(data: QueryDict, *, actor: User, material_ids: Sequence[int]) -> Returned:
+def returned(data: QueryDict, *, actor: User, material_ids: Sequence[int],
+             chosen_anew: int = 0) -> Returned:
     """Read the held files a POST sent back. A token repeated counts once; a ticked one that
     fails `verify`, or whose file is no longer the one it was signed for, is lost (the
-    applicant must choose that file again); an unticked one that fails is simply gone."""
+    applicant must choose that file again); an unticked one that fails is simply gone. With
+    the files chosen anew, no more are kept than one request may upload
+    (DATA_UPLOAD_MAX_NUMBER_FILES): a small form cannot make the server read more files than
+    a large one could carry; the rest are lost too."""
     result = Returned()
+    room = max(0, settings.DATA_UPLOAD_MAX_NUMBER_FILES - chosen_anew)
     kept_tokens = set(data.getlist(KEEP_NAME))
-    seen: set[str] = set()
     for token in dict.fromkeys([*data.getlist(SHOWN_NAME), *kept_tokens]):
         keep = token in kept_tokens
         held = verify(token, actor=actor, material_ids=material_ids)
         if held is None:
             result.lost += keep
             continue
-        if held.name in seen:
-            continue
-        seen.add(held.name)
         if not keep:
             result.dropped.append(held)
+            continue
+        if len(result.kept) >= room:
+            result.lost += 1
             continue
         if not default_storage.exists(held.name):
             # Spent: sent with a form already saved (a second click, the back button) or

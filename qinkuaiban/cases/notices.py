@@ -132,7 +132,7 @@ def find_notice(*, number: str, code: str) -> Notice:
         for notice in notices_of(case):
             if hmac.compare_digest(notice.verification_code.encode(), code.encode()):
                 return notice
-    raise NotFound(_("No notice matches this case number and verification code."),
+    raise NotFound(_("No notice matches this case number and notice verification code."),
                    code="notice_not_genuine")
 
 
@@ -362,13 +362,13 @@ def render_notice(notice: Notice, *, verify_url: str) -> bytes:
     story += [_p(_date(notice.issued_on), st["sign"]), Spacer(1, 12 * mm)]
     check = _p(
         _("Verification: scan the code, or open %(url)s and enter the case number %(number)s "
-          "and the verification code %(code)s to confirm this notice is genuine. This is an "
-          "electronic document issued through the platform.")
+          "and the notice verification code %(code)s to confirm this notice is genuine. This "
+          "is an electronic document issued through the platform.")
         % {"url": verify_url.split("?", 1)[0], "number": case.number,
            "code": notice.verification_code},
         st["small"],
     )
-    code_line = _p(_("Verification code: %(code)s") % {"code": notice.verification_code},
+    code_line = _p(_("Notice verification code: %(code)s") % {"code": notice.verification_code},
                    st["plain"])
     footer = Table([[QrCode(verify_url, 28 * mm), [code_line, Spacer(1, 2 * mm), check]]],
                    colWidths=[32 * mm, doc.width - 32 * mm])

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from qinkuaiban.cases.events import event_label
-from qinkuaiban.cases.models import Case, Intake
+from qinkuaiban.cases.models import Case, Intake, SupplementRequest
 from qinkuaiban.cases.permissions import REGISTERING_ROLES
 from qinkuaiban.cases.workflow import Action
 from qinkuaiban.identity.models import Organisation, User
@@ -81,6 +81,18 @@ def tells_applicant(case: Case, action: str) -> bool:
     return action in APPLICANT_ACTIONS and case.applicant_id is not None
 
 
+def supplement_list(case: Case) -> str:
+    """The one-time notice's materials, one line each ("1. name: problem"), under a heading;
+    empty when the case has no 补正 request for its current round."""
+    request = SupplementRequest.objects.filter(case=case, round=case.supplement_round).first()
+    if request is None or not request.items:
+        return ""
+    lines = [_("%(index)s. %(material)s: %(problem)s") % {
+        "index": index, "material": entry.get("name", ""), "problem": entry.get("problem", ""),
+    } for index, entry in enumerate(request.items, start=1)]
+    return "\n".join([_("Materials to supply or correct:"), *lines])
+
+
 def case_changed(*, case: Case, action: str, actor: User | None, reason: str = "") -> None:
     """Tell the applicant and/or the handlers that an action was taken on the case."""
     title = _("Case %(number)s: %(action)s") % {
@@ -91,6 +103,9 @@ def case_changed(*, case: Case, action: str, actor: User | None, reason: str = "
     }
     if reason:
         body = _("%(body)s Reason: %(reason)s") % {"body": body, "reason": reason}
+    if action == Action.REQUEST_SUPPLEMENT and (listed := supplement_list(case)):
+        # 一次性告知: the applicant reads what to bring without opening the PDF notice.
+        body = "\n".join([body, listed])
     if tells_applicant(case, action):
         _send(recipients=[case.applicant] if case.applicant else [], actor=actor, case=case,
               kind=f"cases.{action}", title=title, body=body, sms=action in SMS_ACTIONS)

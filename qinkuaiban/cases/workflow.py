@@ -178,8 +178,9 @@ TRANSITIONS: dict[str, Transition] = {
         reason_required=True, guards=[G.DEFERRED_PENDING],
     ),
     # 首问负责: the matter belongs elsewhere; the sender stays responsible until taken over.
+    # The division head answers for the division's cases, so he may send one on as well.
     Action.TRANSFER: _t(
-        TRANSFERABLE, None, STAFF_AT_WINDOW, reason_required=True,
+        TRANSFERABLE, None, [*STAFF_AT_WINDOW, P.DIVISION_HEAD], reason_required=True,
         guards=[G.NO_PENDING_TRANSFER],
     ),
     Action.ACCEPT_TRANSFER: _t(TRANSFERABLE, None, [P.RECEIVER], guards=[G.PENDING_TRANSFER]),

@@ -11,7 +11,7 @@ from django.forms.models import model_to_dict
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from qinkuaiban.catalogue.forms_spec import DeclarationError, parse_fields
+from qinkuaiban.catalogue.forms_spec import DeclarationError, parse_fields, validate_office_phone
 from qinkuaiban.catalogue.kinds import kind_choices
 from qinkuaiban.catalogue.models import (
     Category,
@@ -185,6 +185,24 @@ class _VersionDocumentFields(forms.Form):
     )
 
 
+DAYS_ERRORS = {
+    "invalid": gettext_lazy("Enter a whole number of working days."),
+    "min_value": gettext_lazy("A time limit is a number of working days; it cannot be "
+                              "negative (enter 0 only for a service handled at once)."),
+    "max_value": gettext_lazy("A time limit cannot exceed %(limit_value)s working days."),
+}
+
+
+def _days_field(label: Any) -> forms.IntegerField:
+    """A time limit in working days, refused in the guide's own words when out of range."""
+    return forms.IntegerField(label=label, min_value=0, max_value=365,
+                              error_messages=DAYS_ERRORS)
+
+
+PHONE_FIELDS = ("consultation_phone", "complaint_phone")
+DAYS_FIELDS = ("legal_days", "promised_days")
+
+
 _MODEL_FIELDS = forms.fields_for_model(
     ServiceItemVersion,
     fields=EDITABLE_FIELDS,
@@ -210,6 +228,10 @@ class VersionForm(_VersionDocumentFields):
             name: declared.get(name) or copy.deepcopy(_MODEL_FIELDS[name])
             for name in EDITABLE_FIELDS
         }
+        for name in PHONE_FIELDS:
+            self.fields[name].validators.append(validate_office_phone)
+        for name in DAYS_FIELDS:
+            self.fields[name].error_messages.update(DAYS_ERRORS)
 
     @classmethod
     def initial_for(cls, version: ServiceItemVersion) -> dict[str, Any]:
@@ -273,6 +295,9 @@ class CreateItemForm(forms.Form):
     code = forms.RegexField(
         label=gettext_lazy("Implementation code"), regex=r"^[A-Za-z0-9][A-Za-z0-9-]{1,38}"
         r"[A-Za-z0-9]$", max_length=40, help_text=gettext_lazy("e.g. QKB-TY-001"),
+        error_messages={"invalid": gettext_lazy(
+            "Enter the implementation code as 3 to 40 letters, digits and hyphens, starting "
+            "and ending with a letter or digit, e.g. QKB-TY-001.")},
     )
     basic_code = forms.CharField(label=gettext_lazy("Basic code"), max_length=40,
                                  required=False)
@@ -293,14 +318,12 @@ class CreateItemForm(forms.Form):
     )
     conditions = forms.CharField(label=gettext_lazy("Conditions for acceptance"),
                                  widget=forms.Textarea(attrs={"rows": 3}))
-    legal_days = forms.IntegerField(label=gettext_lazy("Legal time limit (working days)"),
-                                    min_value=0, max_value=365)
-    promised_days = forms.IntegerField(
-        label=gettext_lazy("Promised time limit (working days)"), min_value=0, max_value=365
-    )
+    legal_days = _days_field(gettext_lazy("Legal time limit (working days)"))
+    promised_days = _days_field(gettext_lazy("Promised time limit (working days)"))
     is_instant = forms.BooleanField(label=gettext_lazy("Handled at once"), required=False)
     complaint_phone = forms.CharField(label=gettext_lazy("Supervision and complaint phone"),
-                                      max_length=40)
+                                      max_length=40, validators=[validate_office_phone],
+                                      help_text=gettext_lazy("e.g. 0791-88009999 or 12345"))
 
     def __init__(self, *args: Any, organisations: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -54,6 +54,8 @@ TEXT_TYPES = frozenset({"text", "textarea"})
 NAME_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 # Mainland fixed lines: area code 0xx(x), 7-8 digits, optional extension.
 LANDLINE_RE = re.compile(r"^0\d{2,3}-?\d{7,8}(-\d{1,6})?$")
+# Public service hotlines of five digits (12345 政务服务便民热线, 12388 纪检监察举报, 12315).
+HOTLINE_RE = re.compile(r"^1\d{4}$")
 DEFAULT_MAX_LENGTH = {"text": 200, "textarea": 2000}
 DATE_BOUND_KEYS = ("not_before", "not_after")
 KNOWN_KEYS = frozenset(
@@ -391,6 +393,18 @@ def _clean_value(spec: FieldSpec, value: Any) -> Any:
     if not (is_valid_mobile(compact) or LANDLINE_RE.match(compact)):
         raise ValueError(_("Enter an 11-digit mobile number or a fixed line with area code."))
     return compact
+
+
+def validate_office_phone(value: str) -> None:
+    """A phone a guide publishes for enquiries or complaints: a mobile number, a fixed line
+    with area code or a five-digit public hotline."""
+    compact = value.replace(" ", "")
+    if not (is_valid_mobile(compact) or LANDLINE_RE.match(compact) or HOTLINE_RE.match(compact)):
+        raise ValidationError(
+            _("Enter a mobile number, a fixed line with area code (e.g. 0791-88009999) or a "
+              "public hotline such as 12345."),
+            code="invalid_phone",
+        )
 
 
 def _as_date(value: Any) -> datetime.date | None:

@@ -36,7 +36,7 @@ def test_a_file_chosen_before_a_form_error_is_kept_and_sent_with_the_corrected_f
     page.get_by_role("button", name="提交", exact=True).click()
 
     expect(page.get_by_role("alert").filter(has_text="请修改标出的内容")).to_be_visible()
-    expect(page.get_by_text("已选择的文件（重新提交时一并提交）")).to_be_visible()
+    expect(page.get_by_text("已选择的文件（将随申请一并提交）")).to_be_visible()
     kept = page.get_by_role("checkbox", name=re.compile(re.escape(LONG_NAME)))
     expect(kept).to_be_checked()
     expect(page.get_by_text("未被保留")).to_have_count(0)

@@ -475,7 +475,7 @@ ROWS: tuple[Row, ...] = (
         api(404, zhaoliu=403, sunqi=403, zhouba=403), note="B", data={"text": "已核实处理"}),
     Row("POST /api/v1/feedback/items/{number}/transfer", "POST",
         "/api/v1/feedback/items/{fb_a}/transfer",
-        api(403, admins=404, zhaoliu=404, lisi=200), note="A",
+        api(403, admins=404, zhaoliu=404, lisi=200, wangwu=200), note="A",
         data={"to_org": "goa-property", "reason": "不属本处"}),
     Row("POST /api/v1/feedback/items/{number}/merge", "POST", "/api/v1/feedback/items/{fb_a}/merge",
         api(404, zhangsan=422, lisi=422, wangwu=422, sunqi=409, zhouba=403), note="A with B",

@@ -68,8 +68,9 @@ def test_a_repeated_transfer_is_escalated_with_the_right_count(
     (48, "zh-hans", "未满 48 小时：0。"),
 ])
 def test_the_prune_summary_counts_its_grace_hours(
-    hours: int, language: str, expected: str
+    hours: int, language: str, expected: str, settings: Any
 ) -> None:
+    settings.QKB_HELD_FILE_MAX_AGE_SECONDS = 3600
     out = StringIO()
     with translation.override(language):
         call_command("prune_orphan_uploads", "--older-than-hours", str(hours), stdout=out)

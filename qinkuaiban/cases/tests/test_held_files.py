@@ -7,6 +7,7 @@ import datetime as dt
 import hashlib
 import os
 import re
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -32,7 +33,7 @@ from qinkuaiban.identity.models import User
 # own copies, as in production.
 pytestmark = pytest.mark.django_db(transaction=True)
 
-HELD_HEADING = "已选择的文件（重新提交时一并提交）"
+HELD_HEADING = "已选择的文件（将随申请一并提交）"
 EXPIRED = "已失效"
 TOKEN = re.compile(r'name="materials-keep" value="([^"]+)"')
 
@@ -460,3 +461,78 @@ def test_a_held_file_nobody_sends_again_is_pruned_after_the_grace_period_and_not
     os.utime(media_root / kept.name, (earlier, earlier))
     (old,) = stored_uploads(older_than=grace)
     assert old.name == kept.name and old.is_orphan
+
+
+# --- review: a draft saved before its submission is refused; limits; the form's own files ----
+
+
+def test_a_draft_saved_before_its_submission_is_refused_holds_nothing_and_attaches_once(
+    item: ServiceItem, zhangsan: User, media_root: Path
+) -> None:
+    draft = services.create_draft(actor=zhangsan, item=item, form={})
+    client = signed_in(zhangsan)
+    url = reverse("cases:draft", args=[draft.pk])
+    found = checklist(item)
+    # The form is valid, so the draft is saved with the letter; submitting it is refused
+    # because the list is missing. The letter is now the draft's attachment, not a held file.
+    response = client.post(url, {
+        "intent": "submit", "f-contact_phone": "13800000001",
+        f"materials-m{found['申请函'].pk}": a_pdf("申请函.pdf", "letter")})
+    body = response.content.decode()
+    assert response.status_code == 422
+    assert tokens(body) == [] and HELD_HEADING not in body
+    assert list(Attachment.objects.filter(case=draft).values_list("original_name", flat=True)
+                ) == ["申请函.pdf"]
+    client.post(url, {"intent": "submit", "f-contact_phone": "13800000001",
+                      f"materials-m{found['清单'].pk}": a_pdf("清单.pdf", "list")})
+    draft.refresh_from_db()
+    assert draft.status == Status.SUBMITTED
+    assert sorted(Attachment.objects.filter(case=draft).values_list("original_name", flat=True)
+                  ) == ["清单.pdf", "申请函.pdf"]
+
+
+def test_no_more_files_are_kept_than_one_request_may_upload(
+    item: ServiceItem, zhangsan: User, settings: Any
+) -> None:
+    material = checklist(item)["申请函"].pk
+    three = [held.hold(a_pdf(f"{n}.pdf", str(n)), actor=zhangsan, material_id=material).token
+             for n in range(3)]
+    settings.DATA_UPLOAD_MAX_NUMBER_FILES = 3
+    response = signed_in(zhangsan).post(apply_url(item), {
+        "form_token": "tok-1", "intent": "submit", "f-contact_phone": "", **keep(*three),
+        f"materials-m{checklist(item)['清单'].pk}": a_pdf("清单.pdf", "list")})
+    body = response.content.decode()
+    # One new file leaves room for two of the three held ones; the third must be chosen again.
+    assert response.status_code == 422
+    assert len(tokens(body)) == 3  # two kept, and the new one held in its turn
+    assert "有 1 个之前选择的文件已失效" in body
+
+
+def test_a_large_held_file_comes_back_through_a_temporary_file_not_memory(
+    zhangsan: User, settings: Any, media_root: Path
+) -> None:
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 100
+    big = a_pdf("大文件.pdf", "x" * 500)
+    kept = held.hold(big, actor=zhangsan, material_id=None)
+    upload = held.reopen(kept)
+    assert upload is not None
+    assert isinstance(upload.file, tempfile.SpooledTemporaryFile)
+    assert upload.file._rolled  # type: ignore[attr-defined]  # spilled to disk: not memory
+    assert hashlib.sha256(upload.read()).hexdigest() == kept.sha256 == sha(big)
+    upload.close()
+
+
+def test_a_file_of_the_form_itself_is_not_kept_and_the_page_says_so(
+    zhangsan: User, media_root: Path
+) -> None:
+    from qinkuaiban.cases.tests.factories import make_item
+
+    with_photo = make_item(content={"form_fields": [
+        {"name": "contact_phone", "label": "联系电话", "type": "phone", "required": True},
+        {"name": "photo", "label": "现场照片", "type": "file", "required": False}]},
+        materials=[])
+    response = signed_in(zhangsan).post(apply_url(with_photo), {
+        "form_token": "tok-1", "intent": "submit", "f-contact_phone": "",
+        "f-photo": a_pdf("照片.pdf", "photo")})
+    assert response.status_code == 422
+    assert "申请表中选择的文件未被保留" in response.content.decode()

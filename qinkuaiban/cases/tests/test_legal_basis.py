@@ -159,7 +159,7 @@ def test_the_applicant_is_not_told_of_five_days_next_to_a_one_day_promise(
 ) -> None:
     case = submit(one_day_item, zhangsan)
     body = signed_in(zhangsan).get(reverse("cases:detail", args=[case.number])).content.decode()
-    assert "承诺的1个工作日自受理次日（工作日）起计算。" in body
+    assert "承诺的1个工作日自受理次日起按工作日计算。" in body
     assert "5个工作日" not in body
 
 

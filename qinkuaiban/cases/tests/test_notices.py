@@ -75,6 +75,9 @@ def test_the_notice_text_is_chinese_and_names_the_case(cast: dict) -> None:
     assert str(case.number) in "".join(text.split())
     assert "行政复议" in text and "行政诉讼" in text
     assert notice.verification_code in text
+    flat = "".join(text.split())
+    assert f"文书核验码：{notice.verification_code}" in flat
+    assert f"和文书核验码{notice.verification_code}" in flat
 
 
 def test_the_supplement_notice_lists_every_material_and_problem(

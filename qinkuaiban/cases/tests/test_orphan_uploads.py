@@ -11,6 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
+from django.utils import translation
 
 from qinkuaiban.cases import kinds, services
 from qinkuaiban.cases.models import Attachment, Case
@@ -206,7 +207,8 @@ def test_a_dry_run_lists_the_orphans_and_deletes_nothing(stored, media_root):
     assert "cases/2025/0ld0rphan.pdf" in output and "cases/2026/fre5h.pdf" not in output
 
 
-def test_a_shorter_grace_period_takes_younger_orphans_too(stored, media_root):
+def test_a_shorter_grace_period_takes_younger_orphans_too(stored, media_root, settings):
+    settings.QKB_HELD_FILE_MAX_AGE_SECONDS = 3600
     prune("--older-than-hours", "1")
     assert files_in(media_root) == stored["referenced"] | stored["outside"]
 
@@ -214,6 +216,15 @@ def test_a_shorter_grace_period_takes_younger_orphans_too(stored, media_root):
 def test_the_grace_period_cannot_be_zero(stored):
     with pytest.raises(CommandError):
         prune("--older-than-hours", "0")
+
+
+def test_the_grace_period_outlasts_the_files_held_for_a_form(stored, media_root, settings):
+    # A held file is unreferenced while its form's token lives (cases/held.py).
+    settings.QKB_HELD_FILE_MAX_AGE_SECONDS = 4 * 3600
+    before = files_in(media_root)
+    with translation.override("zh-hans"), pytest.raises(CommandError, match="至少为 4 小时"):
+        prune("--older-than-hours", "3")
+    assert files_in(media_root) == before
 
 
 @pytest.mark.django_db

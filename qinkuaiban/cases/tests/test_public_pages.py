@@ -89,6 +89,25 @@ def test_the_case_verification_code_is_not_a_notice_code(item: ServiceItem, cast
     assert "真实有效" not in response.content.decode()
 
 
+def test_a_failed_check_says_where_the_notice_code_is_before_the_supervision_phone(
+    item: ServiceItem, cast: dict
+) -> None:
+    case = build(Status.ACCEPTED, item=item, cast=cast)
+    response = Client().get(reverse("cases:verify"),
+                            {"number": str(case.number), "code": case.verification_code})
+    body = response.content.decode()
+    assert "该文书核验码与本办件的文书均不相符" in body
+    assert body.index("文书核验码印在文书末尾") < body.index("监督电话")
+    assert "并非本平台出具" not in body
+
+
+def test_the_verify_page_asks_for_the_notice_verification_code() -> None:
+    body = Client().get(reverse("cases:verify")).content.decode()
+    assert "输入办件编号和文书核验码" in body
+    assert "印在文书末尾的二维码旁" in body
+    assert "验证码和可打开本页" not in body
+
+
 @override_settings(QKB_PUBLIC_LOOKUP_PER_MINUTE=2)
 def test_verify_is_rate_limited(item: ServiceItem, cast: dict) -> None:
     case = build(Status.ACCEPTED, item=item, cast=cast)

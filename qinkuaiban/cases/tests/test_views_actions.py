@@ -250,6 +250,19 @@ def test_a_transfer_is_taken_over_by_the_receiver(
     assert reloaded(case).handling_org == orgs["goa-property"]
 
 
+@pytest.mark.parametrize("status", [Status.SUBMITTED, Status.ACCEPTED])
+def test_the_division_head_transfers_a_case_of_his_division(
+    status: str, item: ServiceItem, cast: dict, orgs: dict
+) -> None:
+    case = build(status, item=item, cast=cast)
+    page = signed_in(cast["wangwu"]).get(reverse("cases:detail", args=[case.number]))
+    assert reverse("cases:act", args=[case.number, "transfer"]) in page.content.decode()
+    act(cast["wangwu"], case, "transfer", {"to_org": str(orgs["goa-property"].pk),
+                                           "reason": "属房产处职责"})
+    transfer = Transfer.objects.get(case=case)
+    assert (transfer.status, transfer.requested_by) == (TransferStatus.PENDING, cast["wangwu"])
+
+
 def test_a_receiver_who_refuses_loses_sight_of_the_case_and_goes_to_the_queue(
     item: ServiceItem, cast: dict, orgs: dict, receiver: User
 ) -> None:

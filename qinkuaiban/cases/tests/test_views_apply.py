@@ -90,7 +90,7 @@ def test_a_field_error_is_shown_next_to_the_field_and_the_data_is_kept(
     body = response.content.decode()
     assert response.status_code == 422
     assert 'value="12345"' in body
-    assert "已选择的文件（重新提交时一并提交）" in body
+    assert "已选择的文件（将随申请一并提交）" in body
     assert 'value="tok-1"' in body
     assert not Case.objects.exists()
 

@@ -80,7 +80,7 @@ def test_the_case_page_still_reads_in_chinese(zhangsan: User, lisi: User,
                            reason="需要现场核查")
     body = page(lisi, reverse("cases:detail", args=[case.number]), language="zh-hans")
     assert "承诺1个工作日（法定5个工作日）；已延长3个工作日" in body
-    assert "自下一个工作日起计算4个工作日，办结期限为" in body
+    assert "自受理次日起按工作日计算4个工作日，办结期限为" in body
 
 
 @pytest.mark.parametrize(("days", "english"), [

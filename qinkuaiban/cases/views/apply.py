@@ -69,7 +69,9 @@ def _show_error(exc: DomainError, form: DeclaredForm, materials: MaterialsForm) 
 
 def _returned(request: HttpRequest, actor: User, material_list: list[Any]) -> held.Returned:
     """The held files the form sent back; the ones the applicant unticked go at once."""
-    found = held.returned(request.POST, actor=actor, material_ids=[m.pk for m in material_list])
+    chosen = sum(len(request.FILES.getlist(name)) for name in request.FILES)
+    found = held.returned(request.POST, actor=actor, material_ids=[m.pk for m in material_list],
+                          chosen_anew=chosen)
     held.discard(found.dropped)
     return found
 
@@ -80,12 +82,16 @@ def _page(request: HttpRequest, *, version: ServiceItemVersion, form: DeclaredFo
     if materials.is_bound:
         # The form goes back with an error: the files chosen are kept for the next attempt.
         materials.hold_chosen(actor=actor_of(request))
+    # Files of the application form's own file fields are not held: say so.
+    form_files_dropped = materials.is_bound and any(
+        name.startswith(f"{FORM_PREFIX}-") for name in request.FILES)
     attachments = list(selectors.case_attachments(case=draft)) if draft is not None else []
     return render(request, "cases/apply.html", {
         "item": version.item, "version": version, "form": form, "materials": materials,
         "materials_list": list(version.materials.all()), "meta": meta, "draft": draft,
         "attachments": attachments, "badges": badges(version), "limits": limits_text(version),
-        "visits": visits_text(version), "held_shown": held.SHOWN_NAME,
+        "visits": visits_text(version), "form_files_dropped": form_files_dropped,
+        "held_shown": held.SHOWN_NAME,
         "held_keep": held.KEEP_NAME,
         "applications_closed": closed, "Necessity": Necessity,
     }, status=status)
@@ -187,12 +193,12 @@ def draft(request: HttpRequest, pk: int) -> HttpResponse:
     intent = request.POST.get("intent", "")
     returned = _returned(request, actor, material_list)
     if intent == "discard":
-        held.discard(returned.kept_files)
         try:
             services.withdraw(case=case, actor=actor, reason=_("Draft discarded"))
         except DomainError as exc:
             messages.error(request, exc.message)
             return redirect("cases:draft", pk=case.pk)
+        held.discard(returned.kept_files)
         messages.success(request, _("The draft was discarded."))
         return redirect("cases:mine")
     form = declared_form(version, request.POST, request.FILES, initial=_form_initial(case),
@@ -207,6 +213,10 @@ def draft(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             case = services.update_draft(case=case, actor=actor, form=form.cleaned_data,
                                          files=materials.files_chosen())
+            # Saved: the files are the draft's attachments now, whatever submitting says, so
+            # they are neither held again nor kept twice.
+            materials.attached = True
+            held.discard(returned.kept_files)
             if intent == "submit":
                 case = services.transition_case(case=case, action=Action.SUBMIT, actor=actor)
         except DomainError as exc:
@@ -214,7 +224,6 @@ def draft(request: HttpRequest, pk: int) -> HttpResponse:
             case.refresh_from_db()
             return _page(request, version=version, form=form, materials=materials, meta={},
                          draft=case, status=exc.http_status)
-        held.discard(returned.kept_files)
         return _after_save(request, case, wanted_submit=False)
     return _page(request, version=version, form=form, materials=materials, meta={}, draft=case,
                  status=422)

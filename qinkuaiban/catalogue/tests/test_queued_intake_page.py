@@ -105,6 +105,8 @@ def test_manage_page_shows_the_state_and_what_it_means_in_chinese(client, item, 
     assert "高峰期排队受理" in body
     assert "立即获得回执号，数秒内获得办件编号" in body
     assert "办件的提交时间为申请的接收时间" in body
+    assert "承诺办理时限自受理次日起按工作日计算" in body
+    assert "自该时刻起算" not in body
     assert "申请草稿和窗口登记的申请不受影响" in body
     assert f'action="{url}"' in body
     assert "未开启" in body and 'value="on"' in body

@@ -1,7 +1,9 @@
 """Periodic: delete uploaded files under cases/ that no attachment refers to (left by a process
-killed between writing a file and committing its row), once they are older than a grace period."""
+killed between writing a file and committing its row, or held for an application form nobody
+sent again: cases/held.py), once they are older than a grace period."""
 
 import datetime as dt
+import math
 from typing import Any
 
 from django.core.files.storage import default_storage
@@ -9,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from qinkuaiban.cases import held
 from qinkuaiban.cases.uploads import stored_uploads
 
 DEFAULT_GRACE_HOURS = 24
@@ -25,7 +28,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--older-than-hours", type=int, default=DEFAULT_GRACE_HOURS,
             help="Grace period in hours: a younger file may belong to a transaction still "
-                 "running (default %(default)s, at least 1).",
+                 "running or be held for an application form (default %(default)s, at least "
+                 "the lifetime of a held file).",
         )
         parser.add_argument("--dry-run", action="store_true",
                             help="List the orphaned files; delete nothing.")
@@ -36,6 +40,15 @@ class Command(BaseCommand):
         if hours < 1:
             # A file written a moment ago is unreferenced until its transaction commits.
             raise CommandError(_("The grace period must be at least one hour."))
+        held_hours = math.ceil(held.max_age() / 3600)
+        if hours < held_hours:
+            # Files an applicant chose are held, unreferenced, while the form's token lives.
+            raise CommandError(ngettext(
+                "The grace period must be at least %(hours)s hour: files kept for an "
+                "application form sent back with an error live that long.",
+                "The grace period must be at least %(hours)s hours: files kept for an "
+                "application form sent back with an error live that long.", held_hours)
+                % {"hours": held_hours})
         checked = referenced = recent = orphans = 0
         for upload in stored_uploads(older_than=dt.timedelta(hours=hours)):
             checked += 1
