@@ -72,7 +72,8 @@ class EvaluationIn(Schema):
         "guide_accuracy, convenience, platform_usability. On site (and the staff member): "
         "service_efficiency, service_level, service_attitude.",
     )
-    comment: str = ""
+    comment: str = Field("", description="Required, at least 3 characters, for level 1 or 2 "
+                                         "(差评): what went wrong. At most 1000 characters.")
     rated_object: str = Field(RatedObject.ITEM, description="item, or staff (window cases).")
 
 

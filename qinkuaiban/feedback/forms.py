@@ -4,6 +4,7 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from qinkuaiban.catalogue.models import ItemStatus, ServiceItem
@@ -18,10 +19,47 @@ from qinkuaiban.feedback.rules import (
     Plan,
     RectificationAction,
     TargetType,
+    reason_error,
 )
+from qinkuaiban.feedback.services._common import too_long
+from qinkuaiban.feedback.services.evaluations import RatingInput
 from qinkuaiban.identity.models import Organisation, OrganisationKind
 
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
+
+
+def plain_messages(form: forms.BaseForm) -> None:
+    """Give every field of `form` the project's wording for a too-long text, a number out of
+    range, a bad date or number and an unknown choice, instead of Django's (which names "the
+    variable" and counts characters like a program). Called when the form is built, so the
+    active language applies."""
+    for field in form.fields.values():
+        messages = field.error_messages
+        max_length = getattr(field, "max_length", None)
+        if max_length is not None:
+            messages["max_length"] = too_long(field="", limit=int(max_length)).message
+        if isinstance(field, forms.IntegerField):
+            messages["invalid"] = gettext("Enter a whole number.")
+            if field.min_value is not None:
+                messages["min_value"] = gettext("At least %(limit)s.") % {
+                    "limit": field.min_value}
+            if field.max_value is not None:
+                messages["max_value"] = gettext("At most %(limit)s.") % {
+                    "limit": field.max_value}
+        if isinstance(field, forms.DateField):
+            messages["invalid"] = gettext("Enter a date as YYYY-MM-DD.")
+        if isinstance(field, forms.ChoiceField | forms.ModelChoiceField):
+            messages["invalid_choice"] = gettext("Choose one of the options shown.")
+            if isinstance(field.widget, forms.RadioSelect):
+                messages["required"] = gettext("Choose one.")
+
+
+class PlainForm(forms.Form):
+    """A form whose error messages are worded for the people using it (plain_messages)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        plain_messages(self)
 
 
 def goa_units() -> Any:
@@ -31,7 +69,7 @@ def goa_units() -> Any:
     ).order_by("sort_order", "name")
 
 
-class SubmitForm(forms.Form):
+class SubmitForm(PlainForm):
     title = forms.CharField(label=_("Title"), max_length=200)
     content = forms.CharField(label=_("What it is about"), max_length=2000,
                               widget=forms.Textarea(attrs={"rows": 6}))
@@ -90,25 +128,25 @@ class SubmitForm(forms.Form):
         return data
 
 
-class TrackForm(forms.Form):
+class TrackForm(PlainForm):
     tracking_code = forms.CharField(label=_("Tracking code"), max_length=16)
     pin = forms.CharField(label=_("PIN"), max_length=16,
                           widget=forms.PasswordInput(attrs={"autocomplete": "off"}))
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(PlainForm):
     satisfied = forms.ChoiceField(label=_("Are you satisfied with the reply?"), choices=YES_NO,
                                   widget=forms.RadioSelect)
     comment = forms.CharField(label=_("Comment (optional)"), max_length=1000, required=False,
                               widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class ConsentForm(forms.Form):
+class ConsentForm(PlainForm):
     consent = forms.ChoiceField(label=_("May the answer be published without your personal "
                                         "data?"), choices=YES_NO, widget=forms.RadioSelect)
 
 
-class ReplyForm(forms.Form):
+class ReplyForm(PlainForm):
     template = forms.ModelChoiceField(label=_("Start from a template"), required=False,
                                       queryset=ReplyTemplate.objects.none())
     text = forms.CharField(label=_("Reply"), max_length=5000,
@@ -121,13 +159,13 @@ class ReplyForm(forms.Form):
         field.queryset = templates
 
 
-class ExtendForm(forms.Form):
+class ExtendForm(PlainForm):
     days = forms.IntegerField(label=_("Extend by (working days)"), min_value=1, max_value=30)
     reason = forms.CharField(label=_("Reason"), max_length=1000,
                              widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class MergeForm(forms.Form):
+class MergeForm(PlainForm):
     duplicate = forms.ChoiceField(label=_("Duplicate to merge into this one"))
 
     def __init__(self, *args: Any, candidates: Any, **kwargs: Any) -> None:
@@ -139,12 +177,12 @@ class MergeForm(forms.Form):
         ]
 
 
-class AdoptForm(forms.Form):
+class AdoptForm(PlainForm):
     note = forms.CharField(label=_("What changes because of it"), max_length=2000,
                            widget=forms.Textarea(attrs={"rows": 4}))
 
 
-class PublishForm(forms.Form):
+class PublishForm(PlainForm):
     title = forms.CharField(label=_("Published title"), max_length=200)
     text = forms.CharField(label=_("Published text"), max_length=2000,
                            widget=forms.Textarea(attrs={"rows": 5}))
@@ -152,27 +190,67 @@ class PublishForm(forms.Form):
                             widget=forms.Textarea(attrs={"rows": 5}))
 
 
-class RatingForm(forms.Form):
-    """The overall level and every indicator of the channel's set, as radio buttons."""
+class RatingForm(PlainForm):
+    """One part of a rating (the service, or the staff member at the window): the overall level
+    and every indicator of the channel's set as radio buttons, and the comment, which a bad
+    level requires. An `optional` part may be left entirely blank; begun, it must be whole."""
 
     level = forms.TypedChoiceField(label=_("Overall satisfaction"), coerce=int,
-                                   choices=Level.choices, widget=forms.RadioSelect)
-    comment = forms.CharField(label=_("Comment (optional)"), max_length=1000, required=False,
-                              widget=forms.Textarea(attrs={"rows": 3}))
+                                   empty_value=None, choices=Level.choices,
+                                   widget=forms.RadioSelect)
+    comment = forms.CharField(
+        label=_("Comment"), max_length=1000, required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required for a dissatisfied or very dissatisfied rating: say what went "
+                    "wrong, so that it can be put right."),
+    )
 
-    def __init__(self, *args: Any, channel: str, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, channel: str, optional: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.indicators = INDICATORS[channel]
+        self.optional = optional
         for name in self.indicators:
             self.fields[f"score_{name}"] = forms.TypedChoiceField(
-                label=Indicator(name).label, coerce=int, choices=Level.choices,
-                widget=forms.RadioSelect,
+                label=Indicator(name).label, coerce=int, empty_value=None,
+                choices=Level.choices, widget=forms.RadioSelect,
             )
         # Overall first, then the indicators, then the comment.
         self.order_fields(["level", *(f"score_{n}" for n in self.indicators), "comment"])
+        if optional:
+            for name in self.rating_fields:
+                self.fields[name].required = False
+        plain_messages(self)
 
-    def scores(self) -> dict[str, int]:
-        return {name: self.cleaned_data[f"score_{name}"] for name in self.indicators}
+    @property
+    def rating_fields(self) -> list[str]:
+        return ["level", *(f"score_{n}" for n in self.indicators)]
+
+    @property
+    def is_blank(self) -> bool:
+        """Nothing of this part was filled in (only meaningful once validated)."""
+        data = getattr(self, "cleaned_data", {})
+        return not any(data.get(name) for name in [*self.rating_fields, "comment"])
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.optional and not self.is_blank:
+            # Begun, an optional part must be whole: the same rule as a required one.
+            for name in self.rating_fields:
+                if name not in self.errors and data.get(name) is None:
+                    self.add_error(name, gettext("Choose one."))
+        reason = reason_error(level=data.get("level"), comment=data.get("comment") or "")
+        if reason is not None and "comment" not in self.errors:
+            self.add_error("comment", reason)
+        return data
+
+    def rating(self) -> RatingInput | None:
+        """The part as the service takes it, None when left blank."""
+        if self.is_blank:
+            return None
+        return RatingInput(level=self.cleaned_data["level"],
+                           scores={name: self.cleaned_data[f"score_{name}"]
+                                   for name in self.indicators},
+                           comment=self.cleaned_data.get("comment") or "")
 
 
 STEP_LABELS: dict[str, Any] = {
@@ -186,7 +264,7 @@ STEP_LABELS: dict[str, Any] = {
 }
 
 
-class RectificationStepForm(forms.Form):
+class RectificationStepForm(PlainForm):
     note = forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args: Any, action: str, rectifying: bool = False, **kwargs: Any) -> None:
@@ -216,6 +294,7 @@ class RectificationStepForm(forms.Form):
             self.fields["decision"] = forms.ChoiceField(label=_("Decision"),
                                                         choices=AppealDecision.choices,
                                                         widget=forms.RadioSelect)
+        plain_messages(self)
 
     @property
     def label(self) -> str:
@@ -240,6 +319,7 @@ class RoutingRuleForm(forms.ModelForm):
             field = self.fields[name]
             assert isinstance(field, forms.ModelChoiceField)
             field.queryset = goa_units()
+        plain_messages(self)
 
 
 class ReplyTemplateForm(forms.ModelForm):
@@ -253,9 +333,10 @@ class ReplyTemplateForm(forms.ModelForm):
         field = self.fields["organisation"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = organisations
+        plain_messages(self)
 
 
-class MonthForm(forms.Form):
+class MonthForm(PlainForm):
     month = forms.CharField(label=_("Month"), required=False,
                             widget=forms.TextInput(attrs={"type": "month"}))
 

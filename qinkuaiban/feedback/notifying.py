@@ -109,3 +109,36 @@ def appeal_warning(*, rectification: Model, supervision: Organisation | None, ti
     _send(recipients=supervisors(supervision), kind="feedback.appeal_warning", title=title,
           body=body, url=reverse("feedback:rectification", kwargs={"pk": rectification.pk}),
           target=rectification)
+
+
+def _rating_page(number: str) -> str:
+    return reverse("feedback:rate", kwargs={"number": number})
+
+
+def rectification_closed(*, rectification: Model, rater: User | None, number: str,
+                         actor: User | None) -> None:
+    """The rater with an account hears that the rectification of their rating is closed."""
+    if rater is None or not number:
+        return
+    _send(recipients=[rater], kind="feedback.rectification_closed",
+          title=_("Your rating of case %(number)s: rectification closed") % {"number": number},
+          body=_("The office has dealt with your dissatisfied rating and recorded the call-back "
+                 "with you. Thank you for helping us improve."),
+          url=_rating_page(number), target=rectification, actor=actor)
+
+
+def rater_appeal_decided(*, evaluation: Model, rater: User | None, number: str, upheld: bool,
+                         actor: User | None) -> None:
+    """The rater with an account hears how the appeal against their rating was decided."""
+    if rater is None or not number:
+        return
+    if upheld:
+        body = _("The supervising division found on appeal that the rating was mistaken or "
+                 "malicious; it no longer counts in the statistics.")
+    else:
+        body = _("The supervising division rejected the appeal against your rating: your "
+                 "rating stands and the rectification goes on.")
+    _send(recipients=[rater], kind="feedback.rating_appeal_decided",
+          title=_("Appeal against your rating of case %(number)s decided")
+          % {"number": number}, body=body, url=_rating_page(number), target=evaluation,
+          actor=actor)

@@ -63,3 +63,18 @@ def is_head_of(actor: Any, organisation: Organisation) -> bool:
 
 def is_staff_of(actor: Any, organisation: Organisation) -> bool:
     return bool(roles_in(actor, organisation) & (WORKING_ROLES | HEAD_ROLES))
+
+
+def rated_staff_ids(evaluation: Any) -> set[int]:
+    """The staff a rating is about: the staff member rated, or for a rating of the service the
+    case's responsible staff member (who handled it)."""
+    if evaluation.staff_id is not None:
+        return {evaluation.staff_id}
+    responsible = evaluation.case.responsible_id
+    return {responsible} if responsible is not None else set()
+
+
+def may_call_back(actor: Any, evaluation: Any) -> bool:
+    """The call-back that closes a rectification is never recorded by the person the bad
+    rating is about: their division head or another colleague asks the rater."""
+    return getattr(actor, "pk", None) not in rated_staff_ids(evaluation)

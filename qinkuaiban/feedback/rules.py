@@ -98,6 +98,19 @@ def rating_errors(*, channel: str, level: Any, scores: Any) -> dict[str, str]:
     return errors
 
 
+# A 差评 opens a rectification that starts by hearing the rater out: the reason is what the office
+# verifies and puts right, so a bad rating without one cannot be followed up.
+REASON_MIN_LENGTH = 3
+
+
+def reason_error(*, level: Any, comment: str) -> str | None:
+    """The refusal of a bad rating (不满意, 非常不满意) whose comment gives no reason, else None."""
+    if level in BAD_LEVELS and len((comment or "").strip()) < REASON_MIN_LENGTH:
+        return str(_("For a dissatisfied rating, please say what went wrong, so that it can be "
+                     "put right."))
+    return None
+
+
 # --- deadlines and warnings -------------------------------------------------------------------
 
 

@@ -32,6 +32,7 @@ from qinkuaiban.cases.timeline import TimelineEntry
 from qinkuaiban.catalogue.models import ServiceItem
 from qinkuaiban.core.dates import day_start, days_range
 from qinkuaiban.core.errors import NotFound
+from qinkuaiban.core.validators import mask_mobile
 from qinkuaiban.feedback.conf import days
 from qinkuaiban.feedback.models import (
     Evaluation,
@@ -44,12 +45,17 @@ from qinkuaiban.feedback.models import (
     ReplyTemplate,
     RoutingRule,
 )
-from qinkuaiban.feedback.permissions import is_supervisor, rectification_parties
+from qinkuaiban.feedback.permissions import (
+    is_supervisor,
+    may_call_back,
+    rectification_parties,
+)
 from qinkuaiban.feedback.rules import (
     BAD_LEVELS,
     FEEDBACK_AWAITING_REPLY,
     GOOD_LEVELS,
     RECTIFIED_STATUSES,
+    STAFF_AND_HEAD,
     AppealDecision,
     AppealGround,
     FeedbackAction,
@@ -191,7 +197,7 @@ def rectifications_for_actor(*, actor: User) -> QuerySet[Rectification]:
     one for the supervising division."""
     base = Rectification.objects.select_related(
         "organisation", "evaluation__case", "evaluation__item__current_version",
-        "evaluation__staff", "appeal",
+        "evaluation__staff", "evaluation__rater", "appeal",
     )
     if not getattr(actor, "is_authenticated", False):
         return base.none()
@@ -232,11 +238,51 @@ def rectification_events(*, rectification: Rectification) -> QuerySet[Rectificat
 
 
 def available_rectification_actions(*, rectification: Rectification, actor: User) -> list[str]:
+    """The steps open to the actor now (never the call-back for the staff member rated)."""
     appeal = getattr(rectification, "appeal", None)
-    return rectification_actions(
+    actions = rectification_actions(
         status=rectification.status,
         parties=rectification_parties(actor, rectification.organisation),
         appeal_pending=appeal is not None and appeal.is_pending, appealed=appeal is not None,
+    )
+    if not may_call_back(actor, rectification.evaluation):
+        actions = [action for action in actions if action != RectificationAction.CALL_BACK]
+    return actions
+
+
+def call_back_left_to_others(*, rectification: Rectification, actor: User) -> bool:
+    """The call-back is due and the actor, the staff member rated, may not record it."""
+    return (rectification.status == RectificationStatus.AWAITING_CALL_BACK
+            and not may_call_back(actor, rectification.evaluation))
+
+
+@dataclass(frozen=True)
+class RaterContact:
+    """Who gave a bad rating and the number to reach them on (masked unless the reader works
+    the rectification)."""
+
+    name: str
+    phone: str
+    is_masked: bool
+
+
+def rater_contact(*, rectification: Rectification, actor: User) -> RaterContact:
+    """The rater's name and phone for 登记联系情况: their account's mobile, else the phone given
+    with the case at the counter. In full for the handling organisation's staff who work the
+    rectification, masked like every other phone number for anyone else (the supervisors)."""
+    evaluation = rectification.evaluation
+    case = evaluation.case
+    rater = evaluation.rater
+    phone = (
+        (rater.mobile if rater is not None else "")
+        or case.submitter_contact
+        or str((case.form_data or {}).get("contact_phone") or "")
+    ).strip()
+    working = bool(rectification_parties(actor, rectification.organisation) & STAFF_AND_HEAD)
+    masked = bool(phone) and not working
+    return RaterContact(
+        name=evaluation.rater_name or (str(rater) if rater is not None else ""),
+        phone=mask_mobile(phone) if masked else phone, is_masked=masked,
     )
 
 

@@ -67,7 +67,7 @@ def test_a_very_dissatisfied_rating_is_rectified_and_called_back(
     page.goto(f"/feedback/rate/{case.number}/")
     for group in ("整体满意度", "办事效率", "办事指南精确度", "办事便捷度", "平台操作性"):
         page.get_by_role("group", name=group).get_by_label("非常不满意").check()
-    page.get_by_label("意见（选填）").fill("材料要求前后不一致，多跑了一趟。")
+    page.get_by_label("意见", exact=True).fill("材料要求前后不一致，多跑了一趟。")
     page.get_by_role("button", name="提交评价").click()
     expect(page.get_by_text("感谢您的评价！")).to_be_visible()
     rectification = Rectification.objects.get(evaluation__case=case)
@@ -84,6 +84,11 @@ def test_a_very_dissatisfied_rating_is_rectified_and_called_back(
         staff_page.get_by_label(label).fill(note)
         staff_page.get_by_role("button", name=f"确认{action}").click()
         expect(staff_page.get_by_text(f"已完成：{action}。")).to_be_visible()
+    # 李四 handled the case the rating is about: the call-back is his division head's.
+    expect(staff_page.get_by_text("该差评涉及您本人")).to_be_visible()
+    staff_page.context.clear_cookies()
+    sign_in(staff_page, "wangwu", password)
+    staff_page.goto(f"/feedback/rectifications/{rectification.pk}/")
     staff_page.get_by_label("回访情况").fill("回访张三，对整改结果表示满意。")
     staff_page.get_by_role("group", name="评价人是否满意？").get_by_label("是").check()
     staff_page.get_by_role("button", name="确认登记回访").click()

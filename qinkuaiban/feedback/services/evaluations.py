@@ -3,6 +3,7 @@ rectification in the same transaction."""
 
 import datetime as dt
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -11,11 +12,17 @@ from django.utils.translation import gettext as _
 
 from qinkuaiban.audit.services import record
 from qinkuaiban.cases.models import Case, Channel, Status
-from qinkuaiban.core.errors import Conflict, InvalidInput, NotPermitted
+from qinkuaiban.core.errors import Conflict, DomainError, InvalidInput, NotPermitted
 from qinkuaiban.feedback import notifying
 from qinkuaiban.feedback.conf import days
 from qinkuaiban.feedback.models import Evaluation, RatingInvitation
-from qinkuaiban.feedback.rules import FeedbackKind, RatedObject, RatingChannel, rating_errors
+from qinkuaiban.feedback.rules import (
+    FeedbackKind,
+    RatedObject,
+    RatingChannel,
+    rating_errors,
+    reason_error,
+)
 from qinkuaiban.feedback.services._common import deadline, refuse_admin, today, too_long
 from qinkuaiban.feedback.services.rectifications import open_rectification
 from qinkuaiban.identity.models import User
@@ -134,6 +141,9 @@ def rate_case(
     comment = (comment or "").strip()
     if len(comment) > COMMENT_LIMIT:
         raise too_long(field="comment", limit=COMMENT_LIMIT)
+    reason = reason_error(level=level, comment=comment)
+    if reason is not None:
+        raise InvalidInput(reason, code="reason_required", field="comment")
     try:
         with transaction.atomic():
             evaluation = Evaluation.objects.create(
@@ -154,3 +164,53 @@ def rate_case(
     if evaluation.is_bad:
         open_rectification(evaluation=evaluation)
     return evaluation
+
+
+@dataclass(frozen=True)
+class RatingInput:
+    """One part of a rating given on one page: its level, indicator scores and comment."""
+
+    level: int
+    scores: Mapping[str, int] = field(default_factory=dict)
+    comment: str = ""
+
+
+@transaction.atomic
+def rate_visit(
+    *,
+    case: Case,
+    actor: User | None,
+    ratings: Mapping[str, RatingInput],
+    at_counter: bool = False,
+) -> list[Evaluation]:
+    """The service and, at a window, the staff member rated together: every part is saved or
+    none is. The service rating is the one every case gets, so a staff rating alone is refused
+    while the service is unrated. A refusal names its part in `field` ("staff.comment")."""
+    Case.objects.select_for_update(of=("self",)).filter(pk=case.pk).first()
+    if not ratings:
+        raise InvalidInput(_("Rate the service."), code="service_rating_required",
+                           field=RatedObject.ITEM)
+    unknown = set(ratings) - set(RatedObject.values)
+    if unknown:
+        raise InvalidInput(_("Rate the service or the staff member."), code="invalid_object",
+                           field="rated_object")
+    if RatedObject.ITEM not in ratings and not Evaluation.objects.filter(
+            case=case, rated_object=RatedObject.ITEM).exists():
+        # Source: 国办发〔2019〕51号 — every service is rated (一事一评); the staff rating at the
+        # window is given beside it, never instead of it.
+        raise InvalidInput(_("Rate the service as well: rating the staff member is optional, "
+                             "rating the service is not."), code="service_rating_required",
+                           field=RatedObject.ITEM)
+    given = []
+    for rated_object in (RatedObject.ITEM, RatedObject.STAFF):
+        part = ratings.get(rated_object)
+        if part is None:
+            continue
+        try:
+            given.append(rate_case(case=case, actor=actor, level=part.level,
+                                   scores=part.scores, comment=part.comment,
+                                   rated_object=rated_object, at_counter=at_counter))
+        except DomainError as exc:
+            where = f"{rated_object}.{exc.field}" if exc.field else str(rated_object)
+            raise type(exc)(exc.message, code=exc.code, field=where) from exc
+    return given

@@ -26,7 +26,7 @@ from qinkuaiban.feedback.models import (
     Rectification,
     RectificationEvent,
 )
-from qinkuaiban.feedback.permissions import rectification_parties
+from qinkuaiban.feedback.permissions import may_call_back, rectification_parties
 from qinkuaiban.feedback.rules import (
     RECTIFICATION_STEPS,
     AppealDecision,
@@ -183,6 +183,8 @@ def _call_back(step: _Step) -> None:
     step.fields |= {"called_back_at", "call_back_note", "rater_satisfied", "closed_at"}
     step.event["satisfied"] = satisfied
     _set_due(step, None)
+    notifying.rectification_closed(rectification=r, rater=r.evaluation.rater,
+                                   number=r.evaluation.case.number or "", actor=step.actor)
 
 
 def _appeal(step: _Step) -> None:
@@ -228,6 +230,9 @@ def _decide_appeal(step: _Step) -> None:
     notifying.appeal_decided(rectification=r, organisation=r.organisation,
                              number=r.evaluation.case.number or "",
                              decision=str(AppealDecision(decision).label), actor=step.actor)
+    notifying.rater_appeal_decided(evaluation=r.evaluation, rater=r.evaluation.rater,
+                                   number=r.evaluation.case.number or "",
+                                   upheld=decision == AppealDecision.UPHELD, actor=step.actor)
 
 
 APPLY: dict[str, Callable[[_Step], None]] = {
@@ -261,7 +266,8 @@ def act_on_rectification(
         raise InvalidInput(_("Unknown action."), code="unknown_action", field="action")
     rectification = (
         Rectification.objects.select_for_update(of=("self",))
-        .select_related("organisation", "evaluation__case").get(pk=rectification.pk)
+        .select_related("organisation", "evaluation__case", "evaluation__rater")
+        .get(pk=rectification.pk)
     )
     refuse_admin(actor)
     if not rectification_parties(actor, rectification.organisation) & step_row.parties:
@@ -272,6 +278,15 @@ def act_on_rectification(
             % {"action": RectificationAction(action).label,
                "status": rectification.get_status_display()},
             code="invalid_transition",
+        )
+    if action == RectificationAction.CALL_BACK and not may_call_back(actor,
+                                                                     rectification.evaluation):
+        # Source: 国办发〔2019〕51号 — the call-back checks the rectification with the rater, so
+        # the person rated badly cannot be the one who records that the rater is satisfied.
+        raise NotPermitted(
+            _("The call-back must be recorded by someone other than the staff member the "
+              "rating is about: your division head or another colleague."),
+            code="call_back_by_rated_staff",
         )
     note = required_text(note, field="note", message=_("Write down what was done or found."),
                          limit=NOTE_LIMIT)

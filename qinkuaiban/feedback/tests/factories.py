@@ -11,7 +11,7 @@ from qinkuaiban.cases.tests.factories import make_item
 from qinkuaiban.catalogue.models import ServiceItem
 from qinkuaiban.feedback import services
 from qinkuaiban.feedback.models import Evaluation, ReplyTemplate
-from qinkuaiban.feedback.rules import INDICATORS, FeedbackKind, RatingChannel
+from qinkuaiban.feedback.rules import BAD_LEVELS, INDICATORS, FeedbackKind, RatingChannel
 from qinkuaiban.identity.models import Organisation, User
 
 FEEDBACK_FIELDS = [
@@ -52,7 +52,10 @@ def scores(channel: str = RatingChannel.ONLINE, value: int = 5) -> dict[str, int
 
 
 def rate(case: Case, applicant: User, level: int, **kwargs: Any) -> Evaluation:
+    """A rating through the service; a bad one gives its reason unless the test sets one."""
     channel = kwargs.pop("channel", RatingChannel.ONLINE)
+    if level in BAD_LEVELS:
+        kwargs.setdefault("comment", "办理太慢，多跑了一趟")
     return services.rate_case(case=case, actor=applicant, level=level,
                               scores=kwargs.pop("scores", scores(channel, level)), **kwargs)
 

@@ -27,7 +27,7 @@ def api(client):
 def test_the_applicant_rates_through_the_api(api, item, zhangsan, lisi):
     case = completed_case(item, zhangsan, lisi)
     response = api("post", f"/cases/{case.number}/evaluation", zhangsan, level=1,
-                   scores=scores(value=1), comment="太慢")
+                   scores=scores(value=1), comment="太慢了")
     assert response.status_code == 201
     assert response.json()["rectification"] is not None
     again = api("post", f"/cases/{case.number}/evaluation", zhangsan, level=5,

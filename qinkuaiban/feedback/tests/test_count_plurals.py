@@ -78,7 +78,7 @@ def test_a_rate_below_its_minimum_sample_counts_the_cases(
 
 @pytest.mark.parametrize(("language", "limit", "expected"), [
     ("en", 1, "At most 1 character."), ("en", 120, "At most 120 characters."),
-    ("zh-hans", 1, "最多 1 个字。"), ("zh-hans", 120, "最多 120 个字。"),
+    ("zh-hans", 1, "最多填写 1 个字符。"), ("zh-hans", 120, "最多填写 120 个字符。"),
 ])
 def test_too_long_a_text_is_refused_in_the_right_number(
     language: str, limit: int, expected: str

@@ -124,7 +124,7 @@ def test_a_very_dissatisfied_rating_is_told_what_happens_next(client, item, zhan
     url = reverse("feedback:rate", args=[case.number])
     before = client.get(url).content.decode()
     assert "已启动差评整改" not in before
-    data = {"rated_object": "item", "item-level": "1", "item-comment": "多跑了一趟",
+    data = {"item-level": "1", "item-comment": "多跑了一趟",
             **{f"item-score_{name}": "1" for name in scores()}}
     body = client.post(url, data, follow=True).content.decode()
     assert "感谢您的评价！" in body

@@ -26,14 +26,14 @@ def rectification(item, zhangsan, lisi) -> Rectification:
     return Rectification.objects.get(evaluation=evaluation)
 
 
-def test_bad_rating_is_rectified_called_back_and_closed(rectification, lisi):
+def test_bad_rating_is_rectified_called_back_and_closed(rectification, lisi, wangwu):
     r = services.contact_rater(rectification=rectification, actor=lisi, note="电话联系，了解情况")
     assert r.status == RectificationStatus.CONTACTED
     r = services.verify_rating(rectification=r, actor=lisi, note="确因系统故障延误")
     r = services.rectify(rectification=r, actor=lisi, note="已修复系统并致歉")
     assert r.status == RectificationStatus.AWAITING_CALL_BACK and r.plan == Plan.AT_ONCE
     assert r.due_on is not None
-    r = services.call_back(rectification=r, actor=lisi, note="回访，表示满意", satisfied=True)
+    r = services.call_back(rectification=r, actor=wangwu, note="回访，表示满意", satisfied=True)
     assert r.status == RectificationStatus.CLOSED and r.rater_satisfied is True
     assert r.closed_at is not None and r.due_on is None
     assert [e.action for e in RectificationEvent.objects.filter(rectification=r)] == [
@@ -63,12 +63,12 @@ def test_where_no_legal_basis_exists_the_organisation_explains(rectification, wa
     assert r.status == RectificationStatus.AWAITING_CALL_BACK and r.plan == Plan.EXPLAINED
 
 
-def test_the_call_back_records_whether_the_rater_is_satisfied(rectification, lisi):
+def test_the_call_back_records_whether_the_rater_is_satisfied(rectification, lisi, wangwu):
     r = services.contact_rater(rectification=rectification, actor=lisi, note="已联系")
     r = services.verify_rating(rectification=r, actor=lisi, note="属实")
     r = services.rectify(rectification=r, actor=lisi, note="已改")
     with pytest.raises(InvalidInput):
-        services.act_on_rectification(rectification=r, action="call_back", actor=lisi,
+        services.act_on_rectification(rectification=r, action="call_back", actor=wangwu,
                                       note="未接通")
 
 

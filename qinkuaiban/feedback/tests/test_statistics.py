@@ -61,7 +61,7 @@ def test_a_sufficient_rate_lies_between_0_and_1(numerator, extra, minimum):
 
 
 @pytest.mark.parametrize("minimum", [1, 5])
-def test_the_item_figures_from_the_database(minimum, settings, item, zhangsan, lisi):
+def test_the_item_figures_from_the_database(minimum, settings, item, zhangsan, lisi, wangwu):
     from qinkuaiban.feedback import services
     from qinkuaiban.feedback.selectors import public_item_figures
     from qinkuaiban.feedback.tests.factories import completed_case, rate
@@ -75,7 +75,7 @@ def test_the_item_figures_from_the_database(minimum, settings, item, zhangsan, l
     for step in ("contact", "verify", "rectify"):
         bad = services.act_on_rectification(rectification=bad, action=step, actor=lisi,
                                              note="处理")
-    services.call_back(rectification=bad, actor=lisi, note="满意", satisfied=True)
+    services.call_back(rectification=bad, actor=wangwu, note="满意", satisfied=True)
     figures, _since, _until = public_item_figures(item=item)
     assert (figures.ratings, figures.bad) == (4, 1)
     if minimum == 1:

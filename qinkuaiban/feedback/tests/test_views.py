@@ -119,7 +119,7 @@ def test_the_applicant_rates_on_the_rating_page(client, item, zhangsan, lisi):
     sign_in(client, zhangsan)
     page = client.get(reverse("feedback:rate", args=[case.number]))
     assert page.status_code == 200 and "非常满意" in page.content.decode()
-    data = {"rated_object": "item", "item-level": "2", "item-comment": "慢",
+    data = {"item-level": "2", "item-comment": "太慢了",
             **{f"item-score_{name}": "2" for name in scores()}}
     response = client.post(reverse("feedback:rate", args=[case.number]), data)
     assert response.status_code == 302

@@ -58,7 +58,7 @@ def test_a_bad_rating_is_promised_contact_within_the_right_number_of_working_day
     settings.QKB_FEEDBACK_CONTACT_DAYS = days
     case = completed_case(item, zhangsan, lisi)
     client = speaking("en", zhangsan)
-    data = {"rated_object": "item", "item-level": "1", "item-comment": "多跑了一趟",
+    data = {"item-level": "1", "item-comment": "多跑了一趟",
             **{f"item-score_{name}": "1" for name in scores()}}
     body = client.post(reverse("feedback:rate", args=[case.number]), data,
                        follow=True).content.decode()
@@ -70,7 +70,7 @@ def test_the_promise_after_a_bad_rating_still_reads_in_chinese(
 ) -> None:
     settings.QKB_FEEDBACK_CONTACT_DAYS = 1
     case = completed_case(item, zhangsan, lisi)
-    data = {"rated_object": "item", "item-level": "1", "item-comment": "多跑了一趟",
+    data = {"item-level": "1", "item-comment": "多跑了一趟",
             **{f"item-score_{name}": "1" for name in scores()}}
     body = speaking("zh-hans", zhangsan).post(reverse("feedback:rate", args=[case.number]),
                                               data, follow=True).content.decode()

@@ -21,46 +21,65 @@ from qinkuaiban.feedback.counter import case_for_counter_token, issue_counter_to
 from qinkuaiban.feedback.forms import RatingForm
 from qinkuaiban.feedback.rules import RatedObject, RatingChannel
 from qinkuaiban.feedback.services.evaluations import rating_channel
-from qinkuaiban.feedback.views._common import actor_of, form_error, signed_in, staff_of
+from qinkuaiban.feedback.views._common import actor_of, signed_in, staff_of
 
 
-def _forms(case: Case, state: selectors.RatingState, data: Any = None,
-           posted: str = "") -> dict[str, RatingForm]:
+def _forms(case: Case, state: selectors.RatingState, data: Any = None) -> dict[str, RatingForm]:
+    """The parts still open, in one form: the service (required) and, for a window case, the
+    staff member (optional beside the service; required when it is the only part left)."""
     forms: dict[str, RatingForm] = {}
     if state.may_rate_item:
-        forms[RatedObject.ITEM] = RatingForm(
-            data if posted == RatedObject.ITEM else None, channel=rating_channel(case),
-            prefix=RatedObject.ITEM)
+        forms[RatedObject.ITEM] = RatingForm(data, channel=rating_channel(case),
+                                             prefix=RatedObject.ITEM)
     if state.may_rate_staff:
-        forms[RatedObject.STAFF] = RatingForm(
-            data if posted == RatedObject.STAFF else None, channel=RatingChannel.ON_SITE,
-            prefix=RatedObject.STAFF)
+        forms[RatedObject.STAFF] = RatingForm(data, channel=RatingChannel.ON_SITE,
+                                              prefix=RatedObject.STAFF,
+                                              optional=RatedObject.ITEM in forms)
     return forms
+
+
+def _show_refusal(forms: dict[str, RatingForm], exc: DomainError) -> None:
+    """Put a service's refusal on its part ("staff.comment": the staff part's comment)."""
+    part, _dot, field = (exc.field or "").partition(".")
+    form = forms.get(part) or next(iter(forms.values()))
+    form.add_error(field if field in form.fields else None, exc.message)
+
+
+def _explain_missing_service(forms: dict[str, RatingForm], data: Any) -> None:
+    """Say why a staff rating given alone is refused, above the untouched service part."""
+    item = forms.get(RatedObject.ITEM)
+    if item is None or len(forms) < 2:
+        return
+    if not any(data.get(item.add_prefix(name)) for name in item.rating_fields):
+        item.add_error(None, _("Rate the service as well: rating the staff member is optional, "
+                               "rating the service is not."))
 
 
 def _rate(request: HttpRequest, case: Case, *, actor: Any, at_counter: bool,
           template: str, extra: dict[str, Any]) -> HttpResponse:
     state = selectors.rating_state(case=case)
-    posted = request.POST.get("rated_object", "") if request.method == "POST" else ""
-    forms = _forms(case, state, request.POST, posted)
+    posted = request.method == "POST"
+    forms = _forms(case, state, request.POST if posted else None)
     status = 200
-    form = forms.get(posted)
-    if request.method == "POST":
+    if posted:
         status = 422
-        if form is None:
+        if not forms:
             status = 409
             messages.error(request, _("This has already been rated, or rating has ended."))
-        elif form.is_valid():
+        elif all([form.is_valid() for form in forms.values()]):
+            ratings = {part: rating for part, form in forms.items()
+                       if (rating := form.rating()) is not None}
             try:
-                services.rate_case(case=case, actor=actor, level=form.cleaned_data["level"],
-                                   scores=form.scores(), comment=form.cleaned_data["comment"],
-                                   rated_object=posted, at_counter=at_counter)
+                services.rate_visit(case=case, actor=actor, ratings=ratings,
+                                    at_counter=at_counter)
             except DomainError as exc:
-                form_error(form, exc)
+                _show_refusal(forms, exc)
                 status = exc.http_status
             else:
                 messages.success(request, _("Thank you for your rating."))
                 return redirect(request.get_full_path())
+        else:
+            _explain_missing_service(forms, request.POST)
     state = selectors.rating_state(case=case) if status == 409 else state
     context = {"case": case, "state": state, "forms": forms,
                "ratings": list(selectors.evaluations_of_case(case=case)),

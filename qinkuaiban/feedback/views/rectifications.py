@@ -63,6 +63,9 @@ def _context(rectification: Rectification, actor: User,
         "events": [(event, action_label(event.action))
                    for event in selectors.rectification_events(rectification=rectification)],
         "open_form": bound.action if bound is not None else "",
+        "rater": selectors.rater_contact(rectification=rectification, actor=actor),
+        "call_back_by_others": selectors.call_back_left_to_others(rectification=rectification,
+                                                                  actor=actor),
         "score_rows": [(Indicator(name).label, level)
                        for name, level in rectification.evaluation.scores.items()
                        if name in Indicator.values],
