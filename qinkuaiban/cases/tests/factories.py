@@ -6,7 +6,9 @@ import zipfile
 from typing import Any
 
 import factory
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 
 from qinkuaiban.cases import services
 from qinkuaiban.cases.models import Case, Channel
@@ -110,3 +112,11 @@ def register_at_window(item: ServiceItem, clerk: User, applicant: User) -> Case:
         actor=clerk, item=item, form={"contact_phone": "13800000001"},
         channel=Channel.WINDOW, applicant=applicant,
     )
+
+
+def signed_in(user: User, language: str = "zh-hans") -> Client:
+    """A test client signed in as `user`, reading pages in `language` (the switcher's cookie)."""
+    client = Client()
+    client.force_login(user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    return client

@@ -6,14 +6,13 @@ from typing import Any
 
 import pytest
 from django.contrib.messages import get_messages
-from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
 from qinkuaiban.cases import kinds
 from qinkuaiban.cases.forms import ACTION_FORMS, ActionForm, AnswerEnquiryForm, RejectForm
 from qinkuaiban.cases.models import Case, Status
-from qinkuaiban.cases.tests.factories import make_item, submit
+from qinkuaiban.cases.tests.factories import make_item, signed_in, submit
 from qinkuaiban.cases.tests.states import build
 from qinkuaiban.cases.workflow import Action
 from qinkuaiban.catalogue.models import ServiceItem
@@ -24,11 +23,6 @@ pytestmark = pytest.mark.django_db
 IRREVERSIBLE = {Action.ACCEPT, Action.ACCEPT_DEFERRED, Action.REJECT, Action.COMPLETE,
                 Action.INSTANT, Action.WITHDRAW, Action.VOID, Action.TERMINATE}
 
-
-def signed_in(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def act(user: User, case: Case, action: str, data: dict[str, Any], **headers: Any) -> Any:

@@ -12,6 +12,7 @@ from qinkuaiban.cases.audience import STAFF_ONLY_EVENTS
 from qinkuaiban.cases.events import SystemEvent
 from qinkuaiban.cases.models import Case, Status, Transfer, TransferStatus, WarningLevel
 from qinkuaiban.cases.permissions import is_case_staff
+from qinkuaiban.cases.tests.factories import signed_in
 from qinkuaiban.cases.tests.states import build
 from qinkuaiban.catalogue.models import ServiceItem
 from qinkuaiban.identity.models import Organisation, User
@@ -23,11 +24,6 @@ pytestmark = pytest.mark.django_db
 
 STAFF_TERMS = ("黄色预警", "红色预警", "发出时限预警")
 
-
-def signed_in(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def api(user: User) -> Client:

@@ -6,15 +6,13 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.conf import settings as django_settings
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from qinkuaiban.cases import notifying, services
 from qinkuaiban.cases.forms import ACTION_FORMS
 from qinkuaiban.cases.models import Case, Channel, Status
-from qinkuaiban.cases.tests.factories import material_files, submit
+from qinkuaiban.cases.tests.factories import material_files, signed_in, submit
 from qinkuaiban.cases.tests.labels import read_page
 from qinkuaiban.cases.tests.states import materials_of
 from qinkuaiban.cases.workflow import Action
@@ -88,12 +86,6 @@ def case_of(item: ServiceItem, instant_item: ServiceItem,
         return build(instant_item if action == Action.INSTANT else item, cast, by_name=by_name)
     return make
 
-
-def signed_in(user: User, language: str = "zh-hans") -> Client:
-    client = Client()
-    client.force_login(user)
-    client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = language
-    return client
 
 
 def box_text(case: Case, user: User, action: str, language: str = "zh-hans") -> str:

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import settings as django_settings
 from django.core import signing
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -22,7 +21,7 @@ from django.urls import reverse
 from qinkuaiban.cases import held, services
 from qinkuaiban.cases.management.commands.prune_orphan_uploads import DEFAULT_GRACE_HOURS
 from qinkuaiban.cases.models import Attachment, Case, Intake, Status
-from qinkuaiban.cases.tests.factories import PDF_BYTES
+from qinkuaiban.cases.tests.factories import PDF_BYTES, signed_in
 from qinkuaiban.cases.tests.labels import read_page
 from qinkuaiban.cases.uploads import stored_uploads
 from qinkuaiban.catalogue import services as catalogue_services
@@ -50,12 +49,6 @@ def sha(upload: SimpleUploadedFile) -> str:
     upload.seek(0)
     return digest
 
-
-def signed_in(user: User, language: str = "zh-hans") -> Client:
-    client = Client()
-    client.force_login(user)
-    client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = language
-    return client
 
 
 def files_in(root: Path) -> set[str]:

@@ -237,7 +237,8 @@ def test_the_web_form_receives_the_application_and_moves_on_once_it_is_registere
         queued, zhangsan, zhaoliu):
     from django.urls import reverse
 
-    from qinkuaiban.cases.tests.test_views_apply import post, signed_in
+    from qinkuaiban.cases.tests.factories import signed_in
+    from qinkuaiban.cases.tests.test_views_apply import post
 
     client = signed_in(zhangsan)
     response = client.post(reverse("cases:apply", args=[queued.code]), post(queued))
@@ -349,7 +350,7 @@ def test_the_window_staff_see_a_received_application_and_put_a_failed_one_back(
         queued, zhangsan, lisi, zhaoliu):
     from django.urls import reverse
 
-    from qinkuaiban.cases.tests.test_views_apply import signed_in
+    from qinkuaiban.cases.tests.factories import signed_in
 
     received = _receive(queued, zhangsan)
     Intake.objects.filter(pk=received.pk).update(status=IntakeStatus.FAILED, attempts=5,
@@ -369,8 +370,7 @@ def test_the_window_staff_see_a_received_application_and_put_a_failed_one_back(
 def test_the_switch_is_offered_only_where_it_means_something(cast, wangwu):
     from django.urls import reverse
 
-    from qinkuaiban.cases.tests.factories import make_item
-    from qinkuaiban.cases.tests.test_views_apply import signed_in
+    from qinkuaiban.cases.tests.factories import make_item, signed_in
 
     online = make_item()
     window_only = make_item(content={"channels": ["window"]}, materials=[])
@@ -538,12 +538,11 @@ def test_a_failed_application_counts_its_attempts(queued, zhangsan, lisi, langua
                                                   expected):
     from django.urls import reverse
 
-    from qinkuaiban.cases.tests.test_views_apply import signed_in
+    from qinkuaiban.cases.tests.factories import signed_in
 
     received = _receive(queued, zhangsan)
     Intake.objects.filter(pk=received.pk).update(status=IntakeStatus.FAILED, attempts=attempts)
-    page = signed_in(lisi).get(reverse("cases:received", args=[received.receipt]),
-                               HTTP_ACCEPT_LANGUAGE=language)
+    page = signed_in(lisi, language).get(reverse("cases:received", args=[received.receipt]))
     assert expected in page.content.decode()
 
 

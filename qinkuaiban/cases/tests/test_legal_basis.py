@@ -9,7 +9,6 @@ import datetime as dt
 import subprocess
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -17,7 +16,7 @@ from qinkuaiban.cases import services
 from qinkuaiban.cases.forms import CompleteForm, RejectForm
 from qinkuaiban.cases.models import Case, CaseEvent, Outcome, Status
 from qinkuaiban.cases.notices import get_notice, render_notice
-from qinkuaiban.cases.tests.factories import make_item, submit
+from qinkuaiban.cases.tests.factories import make_item, signed_in, submit
 from qinkuaiban.cases.tests.states import build
 from qinkuaiban.catalogue.models import ItemType, ServiceItem
 from qinkuaiban.core.errors import InvalidInput
@@ -34,11 +33,6 @@ def notice_text(case: Case, kind: str) -> str:
                           check=True).stdout.decode()
     return "".join(text.split())
 
-
-def signed_in(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

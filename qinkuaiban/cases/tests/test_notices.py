@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 from django.http import Http404
-from django.test import Client, RequestFactory
+from django.test import RequestFactory
 from django.urls import reverse
 
 from qinkuaiban.cases.api_notices import case_notice
 from qinkuaiban.cases.models import Case, Status
 from qinkuaiban.cases.notices import NoticeKind, find_notice, get_notice, notices_of, render_notice
-from qinkuaiban.cases.tests.factories import make_item
+from qinkuaiban.cases.tests.factories import make_item, signed_in
 from qinkuaiban.cases.tests.states import build
 from qinkuaiban.catalogue.models import ServiceItem
 from qinkuaiban.core.errors import NotFound
@@ -30,11 +30,6 @@ EXPECTED: dict[str, set[str]] = {
     Status.WITHDRAWN: set(),
 }
 
-
-def signed_in(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.mark.parametrize("status", list(EXPECTED))

@@ -12,9 +12,8 @@ from django.utils import timezone
 
 from qinkuaiban.cases.models import Case, Status, WarningLevel
 from qinkuaiban.cases.selectors import case_queue, narrow_queue, queue_counts
-from qinkuaiban.cases.tests.factories import make_item, submit
+from qinkuaiban.cases.tests.factories import make_item, signed_in, submit
 from qinkuaiban.cases.tests.states import build
-from qinkuaiban.cases.tests.test_views_pages import signed_in
 from qinkuaiban.catalogue.models import ServiceItem
 from qinkuaiban.identity.models import Organisation, User
 

@@ -8,9 +8,8 @@ from django.utils import timezone
 from qinkuaiban.cases import kinds
 from qinkuaiban.cases.models import Case, Status
 from qinkuaiban.cases.selectors import case_queue
-from qinkuaiban.cases.tests.factories import make_item, submit
+from qinkuaiban.cases.tests.factories import make_item, signed_in, submit
 from qinkuaiban.cases.tests.states import build
-from qinkuaiban.cases.tests.test_views_pages import signed_in
 from qinkuaiban.feedback import selectors as feedback_selectors
 from qinkuaiban.feedback import services as feedback_services
 from qinkuaiban.feedback.tests.factories import feedback_items

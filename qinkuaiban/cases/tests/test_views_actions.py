@@ -18,7 +18,7 @@ from qinkuaiban.cases.models import (
     Transfer,
     TransferStatus,
 )
-from qinkuaiban.cases.tests.factories import pdf, register_at_window, submit
+from qinkuaiban.cases.tests.factories import pdf, register_at_window, signed_in, submit
 from qinkuaiban.cases.tests.states import build, materials_of
 from qinkuaiban.catalogue.models import ServiceItem
 from qinkuaiban.identity.models import User
@@ -30,11 +30,6 @@ pytestmark = pytest.mark.django_db
 # The box an action that cannot be undone asks to tick.
 CONFIRMED = {"confirmed": "on"}
 
-
-def signed_in(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def act(user: User, case: Case, action: str, data: dict[str, Any] | None = None, *,

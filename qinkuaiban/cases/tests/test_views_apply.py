@@ -4,21 +4,15 @@ drafts saved and resumed, errors shown per field with the data kept, and the con
 from typing import Any
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from qinkuaiban.cases.models import Attachment, Case, Status
-from qinkuaiban.cases.tests.factories import ItemFactory, pdf
+from qinkuaiban.cases.tests.factories import ItemFactory, pdf, signed_in
 from qinkuaiban.catalogue.models import ServiceItem
 from qinkuaiban.identity.models import User
 
 pytestmark = pytest.mark.django_db
 
-
-def signed_in(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def materials(item: ServiceItem, necessity: str = "required") -> dict[str, Any]:

@@ -6,7 +6,7 @@ from django.test import Client
 from django.urls import reverse
 
 from qinkuaiban.cases.models import Case, Status
-from qinkuaiban.cases.tests.factories import submit
+from qinkuaiban.cases.tests.factories import signed_in, submit
 from qinkuaiban.cases.tests.states import build
 from qinkuaiban.catalogue.models import ServiceItem
 from qinkuaiban.identity.models import User
@@ -14,11 +14,6 @@ from qinkuaiban.identity.testing import login_verified
 
 pytestmark = pytest.mark.django_db
 
-
-def signed_in(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture
