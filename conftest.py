@@ -3,7 +3,7 @@
 李四 (lisi) is the window clerk and handler of the GOA service centre, 王五 (wangwu) its division
 head, 孙七 (sunqi) a leader, plus the three administrators."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
 
@@ -22,6 +22,18 @@ def _immediate_tasks(settings) -> None:  # type: ignore[no-untyped-def]
             "QUEUES": ["default"],
         }
     }
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """Every test starts in the default language (zh-hans): a page an earlier test requested in
+    English leaves English active in the thread (LocaleMiddleware never switches back)."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
