@@ -25,16 +25,17 @@ from qinkuaiban.feedback.views._common import actor_of, signed_in, staff_of
 
 
 def _forms(case: Case, state: selectors.RatingState, data: Any = None) -> dict[str, RatingForm]:
-    """The parts still open, in one form: the service (required) and, for a window case, the
-    staff member (optional beside the service; required when it is the only part left)."""
+    """The parts still open, in one form: the service and, for a window case, the staff
+    member. With both open, each may be left blank here and the service says which it needs
+    (the service's rating, always); a part left alone is required."""
+    both = state.may_rate_item and state.may_rate_staff
     forms: dict[str, RatingForm] = {}
     if state.may_rate_item:
         forms[RatedObject.ITEM] = RatingForm(data, channel=rating_channel(case),
-                                             prefix=RatedObject.ITEM)
+                                             prefix=RatedObject.ITEM, optional=both)
     if state.may_rate_staff:
         forms[RatedObject.STAFF] = RatingForm(data, channel=RatingChannel.ON_SITE,
-                                              prefix=RatedObject.STAFF,
-                                              optional=RatedObject.ITEM in forms)
+                                              prefix=RatedObject.STAFF, optional=both)
     return forms
 
 
@@ -43,16 +44,6 @@ def _show_refusal(forms: dict[str, RatingForm], exc: DomainError) -> None:
     part, _dot, field = (exc.field or "").partition(".")
     form = forms.get(part) or next(iter(forms.values()))
     form.add_error(field if field in form.fields else None, exc.message)
-
-
-def _explain_missing_service(forms: dict[str, RatingForm], data: Any) -> None:
-    """Say why a staff rating given alone is refused, above the untouched service part."""
-    item = forms.get(RatedObject.ITEM)
-    if item is None or len(forms) < 2:
-        return
-    if not any(data.get(item.add_prefix(name)) for name in item.rating_fields):
-        item.add_error(None, _("Rate the service as well: rating the staff member is optional, "
-                               "rating the service is not."))
 
 
 def _rate(request: HttpRequest, case: Case, *, actor: Any, at_counter: bool,
@@ -78,8 +69,6 @@ def _rate(request: HttpRequest, case: Case, *, actor: Any, at_counter: bool,
             else:
                 messages.success(request, _("Thank you for your rating."))
                 return redirect(request.get_full_path())
-        else:
-            _explain_missing_service(forms, request.POST)
     state = selectors.rating_state(case=case) if status == 409 else state
     context = {"case": case, "state": state, "forms": forms,
                "ratings": list(selectors.evaluations_of_case(case=case)),
