@@ -10,6 +10,7 @@
 | QKB_CASE_SUPERVISION_ORG | "goa-supervision" | organisation code of the supervising division |
 | QKB_PUBLIC_LOOKUP_PER_MINUTE | 10 | public progress lookups per address and minute |
 | QKB_CASE_SWEEP_BATCH | 500 | cases per batch in the sweep and the due-date recomputation |
+| QKB_HELD_FILE_MAX_AGE_SECONDS | 14400 | how long files held for a form sent back stay offered |
 """
 
 from typing import Any
@@ -25,6 +26,7 @@ DEFAULTS: dict[str, Any] = {
     "QKB_CASE_SUPERVISION_ORG": "goa-supervision",
     "QKB_PUBLIC_LOOKUP_PER_MINUTE": 10,
     "QKB_CASE_SWEEP_BATCH": 500,
+    "QKB_HELD_FILE_MAX_AGE_SECONDS": 4 * 60 * 60,
 }
 
 

@@ -96,6 +96,10 @@ class MaterialsForm(forms.Form):
     def _field_name(material_id: int | None) -> str:
         return "other" if material_id is None else f"m{material_id}"
 
+    def _inputs(self) -> list[tuple[int | None, str]]:
+        """(material id or None, input name) of every input, in checklist order."""
+        return [(m.pk, self._field_name(m.pk)) for m in self.materials] + [(None, "other")]
+
     def rows(self) -> list[tuple[Material | None, forms.BoundField]]:
         """Each material with its input, in checklist order, then the input for other files."""
         found: list[tuple[Material | None, forms.BoundField]] = [
@@ -123,11 +127,8 @@ class MaterialsForm(forms.Form):
 
     def files_chosen(self) -> list[services.MaterialFile]:
         """(material id or None, file) for every chosen file."""
-        chosen: list[services.MaterialFile] = []
-        for material in self.materials:
-            chosen += [(material.pk, f) for f in self.cleaned_data.get(f"m{material.pk}", [])]
-        chosen += [(None, f) for f in self.cleaned_data.get("other", [])]
-        return chosen
+        return [(material_id, f) for material_id, name in self._inputs()
+                for f in self.cleaned_data.get(name, [])]
 
     def hold_chosen(self, *, actor: User) -> None:
         """After an error: keep every chosen file the upload checks accept for the next
@@ -138,8 +139,7 @@ class MaterialsForm(forms.Form):
             return
         said = {str(message) for message in self.non_field_errors()}
         refused_by_input = set(self.errors)
-        for material_id, name in [(m.pk, self._field_name(m.pk)) for m in self.materials] + [
-                (None, "other")]:
+        for material_id, name in self._inputs():
             for upload in self.files.getlist(self.add_prefix(name)):
                 found = self._held_uploads.get(id(upload))
                 if found is None:

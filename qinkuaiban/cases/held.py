@@ -33,6 +33,7 @@ from django.db import transaction
 from django.http import QueryDict
 from django.utils import timezone
 
+from qinkuaiban.cases.conf import setting
 from qinkuaiban.cases.uploads import (
     ACCEPTED_TYPES,
     CHUNK,
@@ -44,7 +45,6 @@ from qinkuaiban.cases.uploads import (
 from qinkuaiban.identity.models import User
 
 SALT = "qinkuaiban.cases.held.file"
-DEFAULT_MAX_AGE_SECONDS = 4 * 60 * 60
 # The form's names: every held file shown on the page, and the ones still ticked.
 SHOWN_NAME = "materials-held"
 KEEP_NAME = "materials-keep"
@@ -85,7 +85,7 @@ class Returned:
 
 def max_age() -> int:
     """How long a token is honoured, in seconds."""
-    return int(getattr(settings, "QKB_HELD_FILE_MAX_AGE_SECONDS", DEFAULT_MAX_AGE_SECONDS))
+    return int(setting("QKB_HELD_FILE_MAX_AGE_SECONDS"))
 
 
 def hold(file: Any, *, actor: User, material_id: int | None) -> HeldFile:

@@ -79,6 +79,8 @@ def _returned(request: HttpRequest, actor: User, material_list: list[Any]) -> he
 def _page(request: HttpRequest, *, version: ServiceItemVersion, form: DeclaredForm,
           materials: MaterialsForm, meta: dict[str, str], draft: Case | None = None,
           status: int = 200, closed: bool = False) -> HttpResponse:
+    """The application page. A posted form reaches it only with an error: its chosen files
+    are held first (written to storage, `held.py`), so the page can offer them again."""
     if materials.is_bound:
         # The form goes back with an error: the files chosen are kept for the next attempt.
         materials.hold_chosen(actor=actor_of(request))
@@ -144,25 +146,27 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
         valid = False
     if valid:
         wanted_submit = meta.cleaned_data["intent"] == "submit"
+        response: HttpResponse
         try:
             if intake.uses_queued_intake(item, submit=wanted_submit):
                 received = intake.receive_application(
                     actor=actor, item=item, form=form.cleaned_data,
                     files=materials.files_chosen(), idempotency_key=KEY_PREFIX + token)
-                held.discard(returned.kept_files)
-                return redirect("cases:received", receipt=received.receipt)
-            case = services.submit_case(
-                actor=actor, item=item, form=form.cleaned_data,
-                files=materials.files_chosen(), idempotency_key=KEY_PREFIX + token,
-                submit=wanted_submit,
-            )
+                response = redirect("cases:received", receipt=received.receipt)
+            else:
+                case = services.submit_case(
+                    actor=actor, item=item, form=form.cleaned_data,
+                    files=materials.files_chosen(), idempotency_key=KEY_PREFIX + token,
+                    submit=wanted_submit,
+                )
+                response = _after_save(request, case, wanted_submit=wanted_submit)
         except DomainError as exc:
             _show_error(exc, form, materials)
             return _page(request, version=version, form=form, materials=materials,
                          meta={"form_token": token}, status=exc.http_status)
         # The service wrote its own copy of each file: the held ones have served.
         held.discard(returned.kept_files)
-        return _after_save(request, case, wanted_submit=wanted_submit)
+        return response
     return _page(request, version=version, form=form, materials=materials,
                  meta={"form_token": token}, status=422)
 
