@@ -73,10 +73,16 @@ def apply_url(item: ServiceItem) -> str:
     return reverse("cases:apply", args=[item.code])
 
 
+def posted(phone: str = "13800000001") -> dict[str, str]:
+    """The fields of a submission besides the files: the one-time token and the phone (blank:
+    the form comes back with an error)."""
+    return {"form_token": "tok-1", "intent": "submit", "f-contact_phone": phone}
+
+
 def first_attempt(client: Client, item: ServiceItem, files: dict[str, SimpleUploadedFile],
                   *, token: str = "tok-1", url: str = "") -> Any:
     """A submission with the required phone left blank and these files chosen."""
-    data: dict[str, Any] = {"form_token": token, "intent": "submit", "f-contact_phone": ""}
+    data: dict[str, Any] = {**posted(""), "form_token": token}
     data.update(files)
     return client.post(url or apply_url(item), data)
 
@@ -112,9 +118,7 @@ def test_a_form_error_keeps_both_chosen_files_and_the_next_submission_attaches_e
     assert len(held_copies) == 2
     assert not Case.objects.exists()
 
-    response = client.post(apply_url(item), {"form_token": "tok-1", "intent": "submit",
-                                             "f-contact_phone": "13800000001",
-                                             **keep(*held_tokens)})
+    response = client.post(apply_url(item), {**posted(), **keep(*held_tokens)})
     case = Case.objects.get(applicant=zhangsan)
     assert response["Location"] == reverse("cases:submitted", args=[case.number])
     assert case.status == Status.SUBMITTED
@@ -136,9 +140,7 @@ def test_on_the_queued_intake_the_kept_files_go_with_the_application_to_its_rece
     held_copies = files_in(media_root)
     assert len(held_tokens) == 2 and len(held_copies) == 2
 
-    response = client.post(apply_url(queued), {"form_token": "tok-1", "intent": "submit",
-                                               "f-contact_phone": "13800000001",
-                                               **keep(*held_tokens)})
+    response = client.post(apply_url(queued), {**posted(), **keep(*held_tokens)})
     received = Intake.objects.get(applicant=zhangsan)
     assert response["Location"] == reverse("cases:received", args=[received.receipt])
     assert {entry["sha256"] for entry in received.files} == checksums
@@ -155,7 +157,7 @@ def test_unticking_a_held_file_leaves_it_out_and_deletes_it(
     before = files_in(media_root)
     replacement = a_pdf("新清单.pdf", "new list")
     response = client.post(apply_url(item), {
-        "form_token": "tok-1", "intent": "submit", "f-contact_phone": "13800000001",
+        **posted(),
         held.SHOWN_NAME: [letter, listing], held.KEEP_NAME: [letter],
         f"materials-m{found['清单'].pk}": replacement,
     })
@@ -173,7 +175,7 @@ def test_a_new_file_for_a_material_joins_the_one_held_for_it(
     found = checklist(item)
     held_tokens = tokens(first_attempt(client, item, the_two(item)).content.decode())
     response = client.post(apply_url(item), {
-        "form_token": "tok-1", "intent": "submit", "f-contact_phone": "",
+        **posted(""),
         **keep(*held_tokens),
         f"materials-m{found['申请函'].pk}": a_pdf("申请函背面.pdf", "back"),
     })
@@ -187,8 +189,7 @@ def test_a_new_file_for_a_material_joins_the_one_held_for_it(
     assert "申请函.pdf" in letter_field and "申请函背面.pdf" in letter_field
     assert len(files_in(media_root)) == 3
 
-    client.post(apply_url(item), {"form_token": "tok-1", "intent": "submit",
-                                  "f-contact_phone": "13800000001", **keep(*again)})
+    client.post(apply_url(item), {**posted(), **keep(*again)})
     case = Case.objects.get(applicant=zhangsan)
     letters = Attachment.objects.filter(case=case, material=found["申请函"])
     assert sorted(letters.values_list("original_name", flat=True)) == [
@@ -201,9 +202,7 @@ def test_a_token_sent_twice_attaches_its_file_once(
 ) -> None:
     client = signed_in(zhangsan)
     letter, listing = tokens(first_attempt(client, item, the_two(item)).content.decode())
-    client.post(apply_url(item), {"form_token": "tok-1", "intent": "submit",
-                                  "f-contact_phone": "13800000001",
-                                  **keep(letter, letter, listing)})
+    client.post(apply_url(item), {**posted(), **keep(letter, letter, listing)})
     assert Attachment.objects.filter(case__applicant=zhangsan).count() == 2
 
 
@@ -213,7 +212,7 @@ def test_an_error_from_the_service_keeps_the_files_its_rolled_back_copies_are_go
     client = signed_in(zhangsan)
     found = checklist(item)
     response = client.post(apply_url(item), {
-        "form_token": "tok-1", "intent": "submit", "f-contact_phone": "13800000001",
+        **posted(),
         f"materials-m{found['申请函'].pk}": a_pdf("申请函.pdf", "letter"),
     })
     body = response.content.decode()
@@ -233,13 +232,13 @@ def test_a_large_file_spooled_to_disk_is_held_after_the_service_moved_its_copy(
     found = checklist(item)
     letter = a_pdf("申请函.pdf", "letter")
     response = client.post(apply_url(item), {
-        "form_token": "tok-1", "intent": "submit", "f-contact_phone": "13800000001",
+        **posted(),
         f"materials-m{found['申请函'].pk}": letter,
     })
     assert response.status_code == 422
     (token,) = tokens(response.content.decode())
     client.post(apply_url(item), {
-        "form_token": "tok-1", "intent": "submit", "f-contact_phone": "13800000001",
+        **posted(),
         **keep(token), f"materials-m{found['清单'].pk}": a_pdf("清单.pdf", "list"),
     })
     attached = Attachment.objects.get(case__applicant=zhangsan, material=found["申请函"])
@@ -304,8 +303,7 @@ def test_a_token_the_server_did_not_issue_to_this_applicant_is_ignored_with_a_me
     bad = make_bad(good[0], zhangsan=zhangsan, lisi=lisi, material=found["申请函"],
                    monkeypatch=monkeypatch)
     on_disk = files_in(media_root)
-    response = client.post(apply_url(item), {"form_token": "tok-1", "intent": "submit",
-                                             "f-contact_phone": "13800000001", **keep(bad)})
+    response = client.post(apply_url(item), {**posted(), **keep(bad)})
     body = response.content.decode()
     assert response.status_code == 422
     assert EXPIRED in body and "请重新选择" in body
@@ -320,7 +318,7 @@ def test_another_users_token_sent_unticked_deletes_nothing(
     theirs = held.hold(a_pdf("李四.pdf", "lisi"), actor=lisi,
                        material_id=checklist(item)["申请函"].pk)
     response = signed_in(zhangsan).post(apply_url(item), {
-        "form_token": "tok-1", "intent": "submit", "f-contact_phone": "",
+        **posted(""),
         held.SHOWN_NAME: [theirs.token]})
     assert response.status_code == 422
     assert (media_root / theirs.name).exists()
@@ -333,9 +331,7 @@ def test_held_files_changed_in_storage_must_be_chosen_again(
     letter, listing = tokens(first_attempt(client, item, the_two(item)).content.decode())
     for name in files_in(media_root):
         (media_root / name).write_bytes(PDF_BYTES + b"% replaced\n")
-    response = client.post(apply_url(item), {"form_token": "tok-1", "intent": "submit",
-                                             "f-contact_phone": "13800000001",
-                                             **keep(letter, listing)})
+    response = client.post(apply_url(item), {**posted(), **keep(letter, listing)})
     assert response.status_code == 422
     assert "有 2 个之前选择的文件已失效，请重新选择。" in response.content.decode()
     assert not Case.objects.exists()
@@ -346,8 +342,7 @@ def test_the_form_sent_again_after_it_was_saved_answers_with_the_first_case(
 ) -> None:
     client = signed_in(zhangsan)
     held_tokens = tokens(first_attempt(client, item, the_two(item)).content.decode())
-    corrected = {"form_token": "tok-1", "intent": "submit", "f-contact_phone": "13800000001",
-                 **keep(*held_tokens)}
+    corrected = {**posted(), **keep(*held_tokens)}
     first = client.post(apply_url(item), corrected)
     on_disk = files_in(media_root)
     # A second click, or the back button: the held copies are gone with the first request.
@@ -492,7 +487,7 @@ def test_no_more_files_are_kept_than_one_request_may_upload(
              for n in range(3)]
     settings.DATA_UPLOAD_MAX_NUMBER_FILES = 3
     response = signed_in(zhangsan).post(apply_url(item), {
-        "form_token": "tok-1", "intent": "submit", "f-contact_phone": "", **keep(*three),
+        **posted(""), **keep(*three),
         f"materials-m{checklist(item)['清单'].pk}": a_pdf("清单.pdf", "list")})
     body = response.content.decode()
     # One new file leaves room for two of the three held ones; the third must be chosen again.
@@ -525,7 +520,7 @@ def test_a_file_of_the_form_itself_is_not_kept_and_the_page_says_so(
         {"name": "photo", "label": "现场照片", "type": "file", "required": False}]},
         materials=[])
     response = signed_in(zhangsan).post(apply_url(with_photo), {
-        "form_token": "tok-1", "intent": "submit", "f-contact_phone": "",
+        **posted(""),
         "f-photo": a_pdf("照片.pdf", "photo")})
     assert response.status_code == 422
     assert "申请表中选择的文件未被保留" in response.content.decode()
